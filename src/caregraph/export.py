@@ -1,0 +1,133 @@
+"""Writing the graph out: Turtle (first), N-Triples, JSON-LD, RDF/XML and TriG.
+
+Output is deterministic — triples sorted by subject, then ``rdf:type`` first, then predicate and object, with the
+fixed prefix table — so two exports of the same graph are byte-identical and a diff shows only real changes.
+TriG puts the ontology, the calendar and each source's statements in their own named graph
+(``cgd:graph-source-000``, ``cgd:graph-ontology`` …); a triple attested by two sources is in both graphs.
+Every file is written to a temporary file first and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import calendar
+from .errors import UnknownTermError
+from .files import atomic_write
+from .graph import CareGraph, parse_turtle
+from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
+from .provenance import attestations
+
+FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "ttl"),
+    "nt": (ox.RdfFormat.N_TRIPLES, "nt"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"),
+    "xml": (ox.RdfFormat.RDF_XML, "rdf"),
+    "trig": (ox.RdfFormat.TRIG, "trig"),
+}
+"""Format name → (oxigraph format, file extension)."""
+
+_RDF_TYPE = RDF + "type"
+ONTOLOGY_GRAPH = CGD + "graph-ontology"
+CALENDAR_GRAPH = CGD + "graph-calendar"
+UNATTESTED_GRAPH = CGD + "graph-unattested"
+
+
+def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    return (str(triple.subject), triple.predicate.value != _RDF_TYPE, str(triple.predicate), str(triple.object))
+
+
+def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Triples in caregraph's canonical order: by subject, ``rdf:type`` first, then by predicate and object."""
+    return sorted(triples, key=_triple_key)
+
+
+def format_of(name: str) -> tuple[ox.RdfFormat, str]:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        import difflib
+
+        raise UnknownTermError("format", name, difflib.get_close_matches(name, FORMATS, n=2, cutoff=0.3)) from None
+
+
+def inferred_triples(graph: CareGraph) -> list[ox.Triple]:
+    """The graph plus what the OWL 2 RL rules entail from it (class and property hierarchies, inverses …).
+
+    Entailments about the RDF, RDFS and OWL vocabularies themselves and the trivial ``x owl:sameAs x`` are left
+    out: they say nothing about caregraph and would swamp the export.
+    """
+    import owlrl
+
+    rdf_graph = graph.to_rdflib()
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(rdf_graph)
+    data = rdf_graph.serialize(format="nt", encoding="utf-8")
+    kept = []
+    for quad in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES):
+        s, p, o = quad.subject, quad.predicate, quad.object
+        if not isinstance(s, ox.NamedNode) or s.value.startswith(BUILT_IN_NAMESPACES):
+            continue
+        if p.value == OWL + "sameAs" and s == o:
+            continue
+        if p.value.startswith("http://www.daml.org/"):
+            continue  # the reasoner's inconsistency notes; `caregraph check` reports them
+        kept.append(quad.triple)
+    return kept
+
+
+def named_graph_quads(graph: CareGraph, triples: list[ox.Triple]) -> list[ox.Quad]:
+    """Each triple placed in the named graph of every source that attests it (see :mod:`caregraph.provenance`)."""
+    attested = attestations(graph.store)
+    ontology: set[tuple] = set()
+    if graph.project is not None:
+        for path in graph.project.ontology_files():
+            ontology.update((t.subject, t.predicate, t.object) for t in parse_turtle(path))
+    quads = []
+    for triple in triples:
+        key = (triple.subject, triple.predicate, triple.object)
+        sources = attested.get(key)
+        if sources:
+            names = [CGD + "graph-" + source.rsplit("/", 1)[-1] for source in sorted(sources)]
+        elif key in ontology:
+            names = [ONTOLOGY_GRAPH]
+        elif isinstance(triple.subject, ox.NamedNode) and calendar.is_calendar_iri(triple.subject.value):
+            names = [CALENDAR_GRAPH]
+        else:
+            names = [UNATTESTED_GRAPH]
+        quads.extend(ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(n)) for n in names)
+    quads.sort(key=lambda q: (q.graph_name.value, _triple_key(q.triple)))
+    return quads
+
+
+def serialize(graph: CareGraph, fmt: str = "turtle", *, inferred: bool = False) -> bytes:
+    """The whole graph in ``fmt`` (one of :data:`FORMATS`), deterministically ordered."""
+    rdf_format, _ = format_of(fmt)
+    triples = sorted_triples(inferred_triples(graph) if inferred else graph.triples())
+    if fmt == "trig":
+        return ox.serialize(named_graph_quads(graph, triples), format=rdf_format, prefixes=PREFIXES)
+    if fmt == "nt":
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+
+
+def export(graph: CareGraph, fmt: str = "turtle", path: str | os.PathLike[str] | None = None, *,
+           inferred: bool = False) -> bytes:
+    """Serialise the graph; when ``path`` is given, write it there atomically. Returns the bytes."""
+    data = serialize(graph, fmt, inferred=inferred)
+    if path is not None:
+        atomic_write(path, data)
+    return data
+
+
+def build(graph: CareGraph, out_dir: str | os.PathLike[str]) -> list[Path]:
+    """Write the merged graph to ``out_dir`` as ``caregraph.ttl`` and ``caregraph.nt``; returns the paths."""
+    written = []
+    for fmt in ("turtle", "nt"):
+        target = Path(out_dir) / f"caregraph.{FORMATS[fmt][1]}"
+        export(graph, fmt, target)
+        written.append(target)
+    return written

@@ -1,0 +1,230 @@
+"""Loading and building the caregraph graph.
+
+The graph is held in a pyoxigraph store: parsing and SPARQL there are an order of magnitude faster than in
+rdflib (see bench/). rdflib is used only where a library needs it (pyshacl, the OWL-RL reasoner), through
+:meth:`CareGraph.to_rdflib`, and is never imported on the query path.
+
+Loading the shipped graph parses every Turtle file of the project once and keeps the result as an on-disk store
+in the cache folder (``CAREGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/caregraph``), keyed by the names, sizes
+and modification times of the files; later loads open that store read-only, so a command-line query starts in
+milliseconds. The cache is only an optimisation: if it cannot be written the graph is simply built in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__, calendar
+from .errors import InputError, ParseError
+from .namespaces import PREFIXES
+from .project import Project
+
+_CACHE_GENERATIONS_KEPT = 3
+
+
+def _to_term(value: object) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, tuple):
+        lexical, tag = value
+        if tag.startswith("http"):
+            return ox.Literal(lexical, datatype=ox.NamedNode(tag))
+        return ox.Literal(lexical, language=tag)
+    return ox.NamedNode(value)
+
+
+def parse_turtle(path: str | os.PathLike[str], *, display: str | None = None) -> list[ox.Triple]:
+    """Parse one Turtle file; a syntax error becomes a :class:`ParseError` naming the file, line and column."""
+    shown = display or str(path)
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+    except SyntaxError as error:
+        raise _parse_error(shown, error) from None
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{shown}: cannot read: {error.strerror or error}") from None
+    return [quad.triple for quad in quads]
+
+
+def parse_turtle_text(text: str, *, display: str = "<text>") -> list[ox.Triple]:
+    """Parse Turtle given as a string (for records passed inline); errors name ``display``."""
+    try:
+        quads = list(ox.parse(input=text, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+    except SyntaxError as error:
+        raise _parse_error(display, error) from None
+    return [quad.triple for quad in quads]
+
+
+def _parse_error(shown: str, error: SyntaxError) -> ParseError:
+    message = str(error.args[0] if error.args else error)
+    # Oxigraph starts its message with the position, which ParseError already puts after the file name.
+    if message.startswith("Parser error at line "):
+        message = message.split(": ", 1)[-1]
+    return ParseError(shown, message, error.lineno, error.offset)
+
+
+def calendar_triples(store: ox.Store) -> list[ox.Triple]:
+    """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
+    used: set[str] = set()
+    for predicate in calendar.TEMPORAL_PROPERTIES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
+            if isinstance(quad.object, ox.NamedNode) and calendar.is_calendar_iri(quad.object.value):
+                used.add(quad.object.value)
+    triples = []
+    for iri in sorted(used):
+        for s, p, o in calendar.describe(iri):
+            triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o)))
+    return triples
+
+
+def _fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get("CAREGRAPH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "caregraph"
+
+
+class CareGraph:
+    """The caregraph graph: ontology and data merged, with the calendar described, in a pyoxigraph store."""
+
+    def __init__(self, store: ox.Store, project: Project | None = None, files: Iterable[Path] = ()):
+        self.store = store
+        self.project = project
+        self.files = list(files)
+
+    # --- construction --------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, project: Project | None = None, *, cache: bool = True) -> "CareGraph":
+        """The project's graph (ontology and data), from the cache when its files have not changed."""
+        project = project or Project.locate()
+        files = project.graph_files()
+        if not cache:
+            return cls.from_files(files, project=project)
+        location = cache_root() / _fingerprint(files)
+        if (location / "complete").exists():
+            try:
+                return cls(ox.Store.read_only(str(location / "store")), project, files)
+            except OSError:
+                pass  # a damaged cache entry is rebuilt below
+        graph = cls.from_files(files, project=project)
+        graph._write_cache(location)
+        return graph
+
+    @classmethod
+    def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> "CareGraph":
+        """A graph of the given Turtle files, with the calendar described; nothing is cached."""
+        paths = [Path(f) for f in files]
+        store = ox.Store()
+        for path in paths:
+            shown = project.relative(path) if project else str(path)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parse_turtle(path, display=shown))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
+        return cls(store, project, paths)
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple], *, project: Project | None = None) -> "CareGraph":
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
+        return cls(store, project)
+
+    def _write_cache(self, location: Path) -> None:
+        root = location.parent
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+            disk = ox.Store(str(staging / "store"))
+            disk.bulk_extend(self.store)
+            disk.flush()
+            del disk  # closes the database before it is moved
+            (staging / "complete").write_text(json.dumps({"version": __version__, "files": len(self.files)}))
+            try:
+                staging.rename(location)
+            except OSError:
+                shutil.rmtree(staging, ignore_errors=True)  # another process cached the same graph first
+            generations = sorted((p for p in root.iterdir() if not p.name.startswith(".")),
+                                 key=lambda p: p.stat().st_mtime, reverse=True)
+            for stale in generations[_CACHE_GENERATIONS_KEPT:]:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass  # the cache is an optimisation; without it every load parses the files again
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def triples(self) -> Iterator[ox.Triple]:
+        for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            yield quad.triple
+
+    def to_rdflib(self):
+        """The graph as an ``rdflib.Graph`` (for pyshacl and the OWL-RL reasoner), with caregraph's prefixes."""
+        import rdflib
+
+        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        graph = rdflib.Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        graph.parse(data=data, format="nt")
+        return graph
+
+
+def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True) -> CareGraph:
+    """The caregraph graph of the project at ``root`` (default: the installed or checked-out project)."""
+    return CareGraph.load(Project.locate(root), cache=cache)
+
+
+def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
+    """Counts for ``caregraph stats``: instances per class and statements per source."""
+    from .namespaces import sparql_prologue
+
+    def rows(query: str, names: list[str]) -> list[tuple]:
+        out = []
+        for solution in graph.store.query(sparql_prologue() + query):
+            out.append(tuple(_plain(solution[n]) for n in names))
+        return out
+
+    return {
+        "classes": rows("""
+            SELECT ?class ?label (COUNT(DISTINCT ?x) AS ?instances) WHERE {
+              ?x a ?class . ?class a owl:Class . OPTIONAL { ?class rdfs:label ?label }
+            } GROUP BY ?class ?label ORDER BY DESC(?instances) ?class""", ["class", "label", "instances"]),
+        "sources": rows("""
+            SELECT ?source ?title (COUNT(DISTINCT ?quotation) AS ?quotations) (COUNT(DISTINCT ?node) AS ?statements)
+            WHERE {
+              ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
+              OPTIONAL { ?source dcterms:title ?title }
+              OPTIONAL { ?quotation prov:wasQuotedFrom ?source . OPTIONAL { ?node prov:wasDerivedFrom ?quotation } }
+            } GROUP BY ?source ?title ORDER BY ?source""", ["source", "title", "quotations", "statements"]),
+        "declared_classes": rows("""
+            SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {
+              ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),
+    }
+
+
+def _plain(term):
+    from .namespaces import curie
+
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    return term.value

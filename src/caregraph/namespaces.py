@@ -1,0 +1,73 @@
+"""Namespaces and the one table of prefixes used by every output (Turtle, tables, query results)."""
+
+from __future__ import annotations
+
+CG = "https://w3id.org/caregraph/def#"
+"""caregraph's vocabulary: classes, properties and SKOS concepts (version-free term IRIs)."""
+
+CGD = "https://w3id.org/caregraph/id/"
+"""caregraph's individuals: organisations, partnerships, places, records, claims, sources, calendar terms."""
+
+ONTOLOGY_IRI = "https://w3id.org/caregraph/def"
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+ORG = "http://www.w3.org/ns/org#"
+TIME = "http://www.w3.org/2006/time#"
+DCTERMS = "http://purl.org/dc/terms/"
+
+PREFIXES: dict[str, str] = {
+    "cg": CG,
+    "cgd": CGD,
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": DCTERMS,
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": ORG,
+    "owl": OWL,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "schema": "https://schema.org/",
+    "sh": SH,
+    "skos": SKOS,
+    "time": TIME,
+    "vann": "http://purl.org/vocab/vann/",
+    "xsd": XSD,
+}
+"""Prefix → namespace, sorted by prefix; the same table the Turtle files in ontology/ and data/ declare."""
+
+# Namespaces whose terms are built into RDF and OWL themselves, so the ontology need not declare them.
+BUILT_IN_NAMESPACES = (RDF, RDFS, OWL, XSD, SH)
+
+
+def curie(iri: str) -> str:
+    """``https://w3id.org/caregraph/def#Footprint`` → ``cg:Footprint``; an IRI outside the table stays ``<iri>``."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best:
+        local = iri[len(PREFIXES[best]):]
+        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
+            return f"{best}:{local}"
+    return f"<{iri}>"
+
+
+def expand(name: str) -> str:
+    """``cg:Footprint`` → its full IRI; ``<iri>`` → ``iri``; anything else is returned unchanged."""
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return name
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every prefix in the table, for queries written without their own."""
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())

@@ -1,0 +1,103 @@
+"""Where caregraph's files are: the ontology, the data, the shapes, the checks and the stored queries.
+
+A *project* is a folder laid out like the caregraph repository::
+
+    ontology/*.ttl          the vocabulary (one file per topic)
+    ontology/shapes/*.ttl   SHACL shapes
+    ontology/checks/*.rq    quality checks
+    data/**/*.ttl           the facts, each attested by a source
+    data/reference/         copies of the reference data files the importer reads
+    queries/*.rq            stored queries
+
+The project in use is, in order: the ``--root`` option or ``CAREGRAPH_ROOT``; the checkout this package runs from
+(an editable install); the copy packaged inside the installed wheel. Source documents, which caregraph quotes but
+does not redistribute, are found through ``--sources``, ``CAREGRAPH_SOURCES`` or ``../shared/sources`` beside the
+project.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def locate(cls, root: str | os.PathLike[str] | None = None) -> "Project":
+        """The project at ``root``, or the default one (see the module documentation)."""
+        if root is None:
+            root = os.environ.get("CAREGRAPH_ROOT") or None
+        if root is not None:
+            project = cls(Path(root).resolve())
+            if not project.ontology_dir.is_dir():
+                raise InputError(f"{project.root} is not a caregraph project: it has no ontology/ folder")
+            return project
+        for candidate in (_PACKAGE_DIR.parents[1], _PACKAGE_DIR / "resources"):
+            if (candidate / "ontology").is_dir():
+                return cls(candidate)
+        raise InputError("cannot find caregraph's ontology and data; pass --root pointing at a caregraph checkout")
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "ontology" / "shapes"
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.root / "ontology" / "checks"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    def ontology_files(self) -> list[Path]:
+        """The ontology's Turtle files (not the shapes), sorted."""
+        return sorted(self.ontology_dir.glob("*.ttl"))
+
+    def data_files(self) -> list[Path]:
+        """Every Turtle file under data/, sorted by path."""
+        return sorted(self.data_dir.rglob("*.ttl"))
+
+    def graph_files(self) -> list[Path]:
+        """The files merged into the caregraph graph: ontology, then data."""
+        return self.ontology_files() + self.data_files()
+
+    def shape_files(self) -> list[Path]:
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def relative(self, path: Path) -> str:
+        """A path as shown in messages: relative to the project root when inside it."""
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def sources_dir(self, sources: str | os.PathLike[str] | None = None) -> Path:
+        """The folder holding the source documents' texts (``000_….txt``), which quotations are checked against."""
+        candidates = [sources, os.environ.get("CAREGRAPH_SOURCES"), self.root.parent / "shared" / "sources"]
+        for candidate in candidates:
+            if candidate and Path(candidate).is_dir():
+                return Path(candidate).resolve()
+        raise InputError(
+            "cannot find the source documents (000_….txt …) that quotations are checked against",
+            hint="pass --sources DIR or set CAREGRAPH_SOURCES",
+        )

@@ -1,0 +1,129 @@
+"""Who says so: which source attests each triple, and whether every quotation really stands in its source.
+
+A triple of the data is attested when (see ontology/provenance.ttl):
+
+* its subject is a sourced record (a designation, a dated membership, a claim, …) derived from a quotation, or
+* a claim reifies it (``rdf:subject``, ``rdf:predicate``, ``rdf:object``) and is derived from a quotation, or
+* its subject is a quotation, a source document or a reference dataset (the evidence describes itself).
+
+The source of a quotation is its ``prov:wasQuotedFrom``. Quotations are compared with their source text with white
+space collapsed and typographic quotes, dashes and bullets folded, because the texts keep the line breaks and
+typography of their originals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import CG, sparql_prologue
+
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2022": " ", "\u25cf": " ", "\u00b7": " ",
+    "\u00a0": " ", "\u202f": " ", "\ufeff": "",
+})
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text as quotations are compared: typographic quotes, dashes and bullets folded, white space collapsed."""
+    return _SPACE.sub(" ", text.translate(_FOLD)).strip()
+
+
+@dataclass(frozen=True)
+class QuotationProblem:
+    quotation: str
+    source: str
+    text: str
+    message: str
+
+
+def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
+    """(quotation, its text, its source, the source's class, the source's file) for every quotation."""
+    query = sparql_prologue() + """
+        SELECT ?quotation ?text ?source ?kind ?file WHERE {
+          ?quotation a cg:Quotation .
+          OPTIONAL { ?quotation prov:value ?text }
+          OPTIONAL { ?quotation prov:wasQuotedFrom ?source .
+                     OPTIONAL { ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) }
+                     OPTIONAL { ?source cg:sourceFile ?file } }
+        } ORDER BY ?quotation"""
+    rows = []
+    for s in store.query(query):
+        rows.append(tuple(t.value if t is not None else "" for t in (s["quotation"], s["text"], s["source"],
+                                                                     s["kind"], s["file"])))
+    return rows
+
+
+def verify_quotations(store: ox.Store, sources_dir: Path, reference_dir: Path) -> tuple[
+        dict[str, int], list[QuotationProblem]]:
+    """Check every quotation against the text of its source.
+
+    Returns the number of verified quotations per source and the problems: a quotation with no text or no
+    source, a source with no file, a file that cannot be read, or words that do not occur in the file.
+    """
+    texts: dict[str, str | None] = {}
+    counts: dict[str, int] = defaultdict(int)
+    problems: list[QuotationProblem] = []
+    for quotation, text, source, kind, file in _evidence(store):
+        def problem(message: str) -> None:
+            problems.append(QuotationProblem(quotation, source, text, message))
+
+        if not text.strip():
+            problem("the quotation has no words (prov:value)")
+            continue
+        if not source:
+            problem("the quotation names no source (prov:wasQuotedFrom)")
+            continue
+        if not kind or not file:
+            problem("its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile")
+            continue
+        path = (sources_dir if kind == CG + "SourceDocument" else reference_dir) / file
+        if source not in texts:
+            try:
+                texts[source] = normalise(path.read_text(encoding="utf-8"))
+            except OSError as error:
+                texts[source] = None
+                problem(f"cannot read {path}: {error.strerror or error}")
+                continue
+        if texts[source] is None:
+            continue
+        if normalise(text) not in texts[source]:
+            problem(f"the words do not occur in {file}")
+            continue
+        counts[source] += 1
+    return dict(counts), problems
+
+
+def attestations(store: ox.Store) -> dict[tuple, set[str]]:
+    """Map each attested triple (as a tuple of oxigraph terms) to the IRIs of the sources that attest it."""
+    by_triple: dict[tuple, set[str]] = defaultdict(set)
+    record_sources: dict = defaultdict(set)
+    query_records = sparql_prologue() + """
+        SELECT ?node ?source WHERE {
+          { ?node prov:wasDerivedFrom ?q . ?q a cg:Quotation ; prov:wasQuotedFrom ?source }
+          UNION { ?node a cg:Quotation ; prov:wasQuotedFrom ?source }
+          UNION { ?node a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) BIND(?node AS ?source) }
+        }"""
+    for s in store.query(query_records):
+        record_sources[s["node"]].add(s["source"].value)
+    for node, sources in record_sources.items():
+        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+    query_claims = sparql_prologue() + """
+        SELECT ?s ?p ?o ?source WHERE {
+          ?claim a cg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                 prov:wasDerivedFrom ?q . ?q prov:wasQuotedFrom ?source .
+        }"""
+    for s in store.query(query_claims):
+        key = (s["s"], s["p"], s["o"])
+        by_triple[key].add(s["source"].value)
+    return by_triple
+
