@@ -62,9 +62,13 @@ def inferred_triples(graph: CareGraph) -> list[ox.Triple]:
     out: they say nothing about caregraph and would swamp the export.
     """
     import owlrl
+    from rdflib import BNode, URIRef
 
     rdf_graph = graph.to_rdflib()
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(rdf_graph)
+    # The rules also derive triples about literals (a literal as subject), which RDF 1.1 cannot express.
+    for triple in [t for t in rdf_graph if not isinstance(t[0], (URIRef, BNode))]:
+        rdf_graph.remove(triple)
     data = rdf_graph.serialize(format="nt", encoding="utf-8")
     kept = []
     for quad in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES):
