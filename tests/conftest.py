@@ -52,3 +52,17 @@ def run_cli(capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A throw-away copy of the project (ontology, data, queries) that a test may break."""
+    import shutil
+
+    from caregraph.project import Project
+
+    root = tmp_path / "project"
+    for folder in ("ontology", "data", "queries"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
+    return Project.locate(root)

@@ -148,9 +148,67 @@ def _run_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- check ---------------------------------------------------------------------------------------------------
+
+def _check_parser(commands) -> None:
+    p = commands.add_parser(
+        "check", formatter_class=_Formatter,
+        help="run the quality checks: labels, definitions, undeclared terms, sources, quotations, reasoner",
+        description="Run every quality check of ontology/checks/*.rq and the built-in ones (undeclared terms, "
+                    "unattested triples, blank nodes, quotations not found in their source, OWL 2 RL "
+                    "consistency) and print a report. Exit 1 when a finding reaches --fail-on.",
+        epilog="examples:\n  caregraph check\n  caregraph check --sources ../shared/sources --format tsv > report.tsv\n"
+               "  caregraph check --fail-on WARN              # stricter: warnings fail too\n"
+               "  caregraph check --skip reasoner-inconsistency   # faster, without the reasoner\n"
+               "  caregraph check --list                      # what each check looks for")
+    p.add_argument("--sources", metavar="DIR", help="folder of the source documents' texts (default: "
+                                                     "CAREGRAPH_SOURCES or ../shared/sources beside the project)")
+    p.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO"], default="ERROR",
+                   help="lowest severity that fails the check (default: ERROR)")
+    p.add_argument("--skip", metavar="CHECK", action="append", default=[], help="leave a check out (repeatable)")
+    p.add_argument("--format", choices=["text", "tsv", "json"], default="text", help="report format")
+    p.add_argument("--list", action="store_true", help="list the checks with their severity and fix, and exit")
+    p.set_defaults(run=_run_check)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    import json
+
+    from .check import load_checks, run_checks
+    from .errors import EXIT_NOT_CONFORMING
+    from .tables import render_table
+
+    project = _project(args)
+    if args.list:
+        print(render_table(["check", "severity", "looks for", "fix"],
+                           [(c.name, c.severity, c.summary, c.fix) for c in load_checks(project)]))
+        return EXIT_OK
+    sources = None if "quotation-not-in-source" in args.skip else project.sources_dir(args.sources)
+    graph = _load(args)
+    report = run_checks(graph, project, sources_dir=sources, skip=args.skip,
+                        progress=lambda message: _progress(args, message))
+    rows = [(f.severity, f.check, f.entity, f.property, f.value) for f in report.findings]
+    if args.format == "json":
+        print(json.dumps({"summary": {s: report.count(s) for s in ("ERROR", "WARN", "INFO")},
+                          "failed": report.failed(args.fail_on),
+                          "findings": [dict(zip(("severity", "check", "entity", "property", "value"), r))
+                                       for r in rows]}, indent=2))
+    elif args.format == "tsv":
+        print("severity\tcheck\tentity\tproperty\tvalue")
+        for row in rows:
+            print("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row))
+    else:
+        if rows:
+            print(render_table(["severity", "check", "entity", "property", "value"], rows))
+            print()
+        print(f"{report.summary()}: " + ("FAILED" if report.failed(args.fail_on) else "passed")
+              + f" (fail on {args.fail_on})")
+    return EXIT_NOT_CONFORMING if report.failed(args.fail_on) else EXIT_OK
+
+
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_build_parser, _export_parser, _stats_parser]
+_COMMANDS = [_build_parser, _check_parser, _export_parser, _stats_parser]
 
 
 def parser() -> argparse.ArgumentParser:

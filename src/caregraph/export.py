@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from . import calendar
 from .errors import UnknownTermError
 from .files import atomic_write
-from .graph import CareGraph, parse_turtle
+from .graph import CareGraph, data_triples
 from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
 from .provenance import attestations
 
@@ -73,7 +73,7 @@ def inferred_triples(graph: CareGraph) -> list[ox.Triple]:
     kept = []
     for quad in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES):
         s, p, o = quad.subject, quad.predicate, quad.object
-        if not isinstance(s, ox.NamedNode) or s.value.startswith(BUILT_IN_NAMESPACES):
+        if isinstance(s, ox.NamedNode) and s.value.startswith(BUILT_IN_NAMESPACES):
             continue
         if p.value == OWL + "sameAs" and s == o:
             continue
@@ -84,33 +84,45 @@ def inferred_triples(graph: CareGraph) -> list[ox.Triple]:
 
 
 def named_graph_quads(graph: CareGraph, triples: list[ox.Triple]) -> list[ox.Quad]:
-    """Each triple placed in the named graph of every source that attests it (see :mod:`caregraph.provenance`)."""
+    """Each triple placed in the named graph of every source that attests it (see :mod:`caregraph.provenance`);
+    the ontology's and the calendar's triples in graphs of their own."""
     attested = attestations(graph.store)
-    ontology: set[tuple] = set()
-    if graph.project is not None:
-        for path in graph.project.ontology_files():
-            ontology.update((t.subject, t.predicate, t.object) for t in parse_turtle(path))
+    from_data = {(t.subject, t.predicate, t.object) for t in data_triples(graph.project)} if graph.project else set()
     quads = []
     for triple in triples:
         key = (triple.subject, triple.predicate, triple.object)
         sources = attested.get(key)
         if sources:
             names = [CGD + "graph-" + source.rsplit("/", 1)[-1] for source in sorted(sources)]
-        elif key in ontology:
-            names = [ONTOLOGY_GRAPH]
         elif isinstance(triple.subject, ox.NamedNode) and calendar.is_calendar_iri(triple.subject.value):
             names = [CALENDAR_GRAPH]
-        else:
+        elif key in from_data:
             names = [UNATTESTED_GRAPH]
+        else:
+            names = [ONTOLOGY_GRAPH]
         quads.extend(ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(n)) for n in names)
     quads.sort(key=lambda q: (q.graph_name.value, _triple_key(q.triple)))
     return quads
 
 
+def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Triples in canonical order, blank nodes relabelled by RDFC-1.0 so that their labels are stable too."""
+    ground, with_blank_nodes = [], ox.Dataset()
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            with_blank_nodes.add(ox.Quad(triple.subject, triple.predicate, triple.object))
+        else:
+            ground.append(triple)
+    if len(with_blank_nodes):
+        with_blank_nodes.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        ground.extend(quad.triple for quad in with_blank_nodes)
+    return sorted_triples(ground)
+
+
 def serialize(graph: CareGraph, fmt: str = "turtle", *, inferred: bool = False) -> bytes:
     """The whole graph in ``fmt`` (one of :data:`FORMATS`), deterministically ordered."""
     rdf_format, _ = format_of(fmt)
-    triples = sorted_triples(inferred_triples(graph) if inferred else graph.triples())
+    triples = canonical_triples(inferred_triples(graph) if inferred else graph.triples())
     if fmt == "trig":
         return ox.serialize(named_graph_quads(graph, triples), format=rdf_format, prefixes=PREFIXES)
     if fmt == "nt":

@@ -70,6 +70,14 @@ def _parse_error(shown: str, error: SyntaxError) -> ParseError:
     return ParseError(shown, message, error.lineno, error.offset)
 
 
+def data_triples(project: Project) -> list[ox.Triple]:
+    """The triples of the project's data/ files (not the ontology's, not the calendar's), parsed afresh."""
+    triples: list[ox.Triple] = []
+    for path in project.data_files():
+        triples.extend(parse_turtle(path, display=project.relative(path)))
+    return triples
+
+
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
     used: set[str] = set()

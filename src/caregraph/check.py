@@ -1,0 +1,286 @@
+"""Quality checks of the ontology and data, in the manner of ROBOT's report.
+
+Each check finds offending ``(entity, property, value)`` rows and has a severity (ERROR, WARN, INFO). Most checks
+are SPARQL files in ``ontology/checks/`` headed by ``#+ summary:``, ``#+ severity:``, ``#+ fix:`` and
+``#+ description:`` comments; the ones that need more than one query — or files other than the graph — are Python
+functions below with the same metadata. :func:`run_checks` runs them all and returns a :class:`Report`; the report
+fails when any finding is at or above the ``fail_on`` severity (ERROR by default). There are no warn-only
+completeness checks: a missing label or definition is an ERROR.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import InputError, ParseError
+from .graph import CareGraph, data_triples, parse_turtle
+from .namespaces import CG, OWL, PREFIXES, RDF, SKOS, curie
+from .project import Project
+from .provenance import attestations, verify_quotations
+
+SEVERITIES = ("ERROR", "WARN", "INFO")
+
+# Namespaces whose terms must be declared in the ontology (cg:) or in ontology/external.ttl (the others).
+CHECKED_NAMESPACES = tuple(PREFIXES[p] for p in
+                           ("cg", "dcat", "dcterms", "foaf", "org", "prov", "schema", "skos", "time"))
+# A vocabulary's own IRI (rdfs:isDefinedBy <http://www.w3.org/ns/org#>) names the vocabulary, not a term.
+_VOCABULARY_IRIS = set(CHECKED_NAMESPACES) | {ns.rstrip("#/") for ns in CHECKED_NAMESPACES}
+_DECLARING_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+                    RDF + "Property", SKOS + "Concept", SKOS + "ConceptScheme", OWL + "Ontology"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    entity: str
+    property: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    summary: str
+    severity: str
+    fix: str
+    description: str = ""
+    sparql: str | None = None
+    function: Callable[["_Context"], Iterable[Finding]] | None = field(default=None, compare=False)
+
+
+@dataclass
+class Report:
+    checks: list[Check]
+    findings: list[Finding]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def failed(self, fail_on: str = "ERROR") -> bool:
+        threshold = SEVERITIES.index(fail_on)
+        return any(SEVERITIES.index(f.severity) <= threshold for f in self.findings)
+
+    def summary(self) -> str:
+        return ", ".join(f"{self.count(s)} {s}" for s in SEVERITIES) + f" from {len(self.checks)} checks"
+
+
+@dataclass
+class _Context:
+    graph: CareGraph
+    project: Project
+    sources_dir: Path | None
+    finding: Callable[..., Finding]
+
+
+# --- stored (SPARQL) checks ------------------------------------------------------------------------------------
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$")
+
+
+def _read_stored_check(path: Path) -> Check:
+    fields: dict[str, str] = {}
+    last = None
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.startswith("#+"):
+            continue
+        continued = _CONTINUATION.match(line)
+        if continued and last:
+            fields[last] += " " + continued.group(1).strip()
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            raise ParseError(path, "expected '#+ key: value' in the check's header", number)
+        last = match.group(1)
+        fields[last] = match.group(2).strip()
+    missing = [key for key in ("summary", "severity", "fix") if not fields.get(key)]
+    if missing:
+        raise ParseError(path, f"the check's header lacks {', '.join('#+ ' + m for m in missing)}")
+    if fields["severity"] not in SEVERITIES:
+        raise ParseError(path, f"severity {fields['severity']!r} is not one of {', '.join(SEVERITIES)}")
+    return Check(path.stem, fields["summary"], fields["severity"], fields["fix"], fields.get("description", ""),
+                 sparql=path.read_text(encoding="utf-8"))
+
+
+def _query_error_position(message: str) -> tuple[str, int | None, int | None]:
+    """Oxigraph reports "error at LINE:COLUMN: what"; split that into the message and its position."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    return (match.group(3), int(match.group(1)), int(match.group(2))) if match else (message, None, None)
+
+
+def _run_stored(check: Check, context: _Context) -> Iterable[Finding]:
+    try:
+        solutions = context.graph.store.query(check.sparql)
+    except SyntaxError as error:
+        path = context.project.relative(context.project.checks_dir / f"{check.name}.rq")
+        raise ParseError(path, *_query_error_position(str(error))) from None
+    for solution in solutions:
+        yield context.finding(check, solution["entity"], solution["property"], solution["value"])
+
+
+# --- checks in Python -----------------------------------------------------------------------------------------
+
+def _declared_terms(store: ox.Store) -> set[str]:
+    declared = set()
+    for kind in _DECLARING_TYPES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(kind), ox.DefaultGraph()):
+            if isinstance(quad.subject, ox.NamedNode):
+                declared.add(quad.subject.value)
+    return declared
+
+
+def _suggest(iri: str, declared: set[str]) -> str:
+    namespace = next(ns for ns in CHECKED_NAMESPACES if iri.startswith(ns))
+    candidates = {term[len(namespace):]: term for term in declared if term.startswith(namespace)}
+    close = difflib.get_close_matches(iri[len(namespace):], candidates, n=2, cutoff=0.6)
+    return "did you mean " + " or ".join(curie(candidates[c]) for c in close) + "?" if close else ""
+
+
+_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+# IRIs come first in the alternation so that the "#" inside <…#> is not taken for a comment.
+_IRI_STRING_OR_COMMENT = re.compile(r'<[^<>\s"{}|^`\\]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                                    r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_FULL_IRI = re.compile(r"<([^<>\s\"{}|^`\\]*)>")
+_PREFIXED_NAME = re.compile(r"(?<![\w<:/#])([A-Za-z][\w-]*):([A-Za-z_][\w-]*(?:\.[\w-]+)*)")
+
+
+def iris_in_query(text: str) -> set[str]:
+    """The IRIs a SPARQL query mentions (full and prefixed), with comments and string literals ignored."""
+    code = _IRI_STRING_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(code)}
+    found = {m.group(1) for m in _FULL_IRI.finditer(code)}
+    for match in _PREFIXED_NAME.finditer(_FULL_IRI.sub(" ", code)):
+        if match.group(1) in prefixes:
+            found.add(prefixes[match.group(1)] + match.group(2))
+    return found
+
+
+def _undeclared_terms(context: _Context) -> Iterable[Finding]:
+    """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
+    store = context.graph.store
+    declared = _declared_terms(store)
+    used: dict[str, str] = {}
+    query = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
+    for solution in store.query(query):
+        used.setdefault(solution["t"].value, "the graph")
+    for path in context.project.shape_files():
+        for triple in parse_turtle(path, display=context.project.relative(path)):
+            for term in triple:
+                if isinstance(term, ox.NamedNode):
+                    used.setdefault(term.value, context.project.relative(path))
+    for path in sorted(context.project.queries_dir.glob("*.rq")) + sorted(context.project.checks_dir.glob("*.rq")):
+        for iri in iris_in_query(path.read_text(encoding="utf-8")):
+            used.setdefault(iri, context.project.relative(path))
+    for iri in sorted(used):
+        if iri.startswith(CHECKED_NAMESPACES) and iri not in declared and iri not in _VOCABULARY_IRIS:
+            suggestion = _suggest(iri, declared)
+            yield Finding("undeclared-term", "ERROR", curie(iri), "used in",
+                          used[iri] + (f"; {suggestion}" if suggestion else ""))
+
+
+def _unattested_triples(context: _Context) -> Iterable[Finding]:
+    attested = attestations(context.graph.store)
+    for triple in data_triples(context.project):
+        if (triple.subject, triple.predicate, triple.object) not in attested:
+            yield context.finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
+
+
+def _blank_nodes(context: _Context) -> Iterable[Finding]:
+    for triple in data_triples(context.project):
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            yield context.finding(_PYTHON_CHECKS["blank-node-in-data"], triple.subject, triple.predicate, triple.object)
+
+
+def _quotations(context: _Context) -> Iterable[Finding]:
+    if context.sources_dir is None:
+        return
+    _, problems = verify_quotations(context.graph.store, context.sources_dir, context.project.reference_dir)
+    for problem in problems:
+        yield Finding("quotation-not-in-source", "ERROR", curie(problem.quotation), problem.message,
+                      problem.text[:80])
+
+
+def _reasoner(context: _Context) -> Iterable[Finding]:
+    """Run the OWL 2 RL rules; an individual in owl:Nothing or a rule's inconsistency note is an error."""
+    import owlrl
+    from rdflib import OWL as RDFLIB_OWL, RDF as RDFLIB_RDF
+
+    rdf_graph = context.graph.to_rdflib()
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(rdf_graph)
+    for subject in sorted(set(rdf_graph.subjects(RDFLIB_RDF.type, RDFLIB_OWL.Nothing))):
+        yield Finding("reasoner-inconsistency", "ERROR", curie(str(subject)), "rdf:type", "owl:Nothing")
+    for subject, predicate, note in sorted(rdf_graph):
+        if str(predicate).startswith("http://www.daml.org/") and str(predicate).endswith("#error"):
+            yield Finding("reasoner-inconsistency", "ERROR", "(graph)", "OWL 2 RL", str(note))
+
+
+_PYTHON_CHECKS: dict[str, Check] = {check.name: check for check in [
+    Check("undeclared-term", "A term of caregraph's or a reused vocabulary's namespace is not declared", "ERROR",
+          "Declare the term in the ontology (cg:) or ontology/external.ttl, or correct its spelling.",
+          "Every cg:, org:, prov:, time:, skos:, dcterms:, foaf:, schema: and dcat: term used in the graph, the "
+          "shapes or the stored queries must be declared.", function=_undeclared_terms),
+    Check("unattested-triple", "A triple of data/ is not attested by a source", "ERROR",
+          "Add a cg:Claim reifying the triple, or make its subject a sourced record, derived from a quotation.",
+          "Every statement needs a source and a verbatim quotation (data/README.md).", function=_unattested_triples),
+    Check("blank-node-in-data", "data/ contains a blank node", "ERROR",
+          "Give the node an IRI under cgd:, so claims can point at it and exports stay deterministic.",
+          function=_blank_nodes),
+    Check("quotation-not-in-source", "A quotation does not occur in its source", "ERROR",
+          "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ).",
+          function=_quotations),
+    Check("reasoner-inconsistency", "The OWL 2 RL closure is inconsistent", "ERROR",
+          "Look at the named individual's types: it belongs to two disjoint classes, or to owl:Nothing.",
+          function=_reasoner),
+]}
+
+
+def load_checks(project: Project) -> list[Check]:
+    """Every check: the stored ones in ontology/checks/, then the Python ones, sorted by name."""
+    stored = [_read_stored_check(path) for path in sorted(project.checks_dir.glob("*.rq"))]
+    return sorted(stored + list(_PYTHON_CHECKS.values()), key=lambda c: c.name)
+
+
+def _text(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value) if isinstance(term, ox.Literal) else str(term)
+
+
+def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None = None,
+               skip: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Report:
+    """Run every check not in ``skip``; without ``sources_dir`` the quotation check cannot run and is refused."""
+    checks = load_checks(project)
+    names = {c.name for c in checks}
+    unknown = [s for s in skip if s not in names]
+    if unknown:
+        from .errors import UnknownTermError
+
+        raise UnknownTermError("check", unknown[0], difflib.get_close_matches(unknown[0], names, n=2))
+    if sources_dir is None and "quotation-not-in-source" not in skip:
+        raise InputError("the quotation check needs the source texts",
+                         hint="pass --sources DIR, or --skip quotation-not-in-source")
+
+    def finding(check: Check, entity, prop=None, value=None) -> Finding:
+        return Finding(check.name, check.severity, _text(entity), _text(prop), _text(value))
+
+    context = _Context(graph, project, sources_dir, finding)
+    findings: list[Finding] = []
+    selected = [c for c in checks if c.name not in skip]
+    for check in selected:
+        if progress:
+            progress(f"check {check.name}")
+        results = _run_stored(check, context) if check.sparql is not None else check.function(context)
+        findings.extend(results)
+    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.entity, f.property, f.value))
+    return Report(selected, findings)

@@ -1,0 +1,113 @@
+"""The quality gate: the shipped ontology and data pass; broken ones fail naming the term."""
+
+import json
+
+import pytest
+
+from caregraph.check import iris_in_query, load_checks, run_checks
+from caregraph.graph import CareGraph
+
+CG = "@prefix cg: <https://w3id.org/caregraph/def#> .\n"
+SKOS = "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+RDFS = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+OWL = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+
+
+def check(project, sources_dir, *skip):
+    return run_checks(CareGraph.load(project, cache=False), project, sources_dir=sources_dir, skip=skip)
+
+
+def test_the_shipped_ontology_and_data_pass(graph, project, sources_dir):
+    report = run_checks(graph, project, sources_dir=sources_dir)
+    assert not report.failed(), "\n".join(map(str, report.findings))
+
+
+def test_every_check_has_a_summary_severity_and_fix(project):
+    checks = load_checks(project)
+    assert len(checks) >= 10
+    for c in checks:
+        assert c.summary and c.fix and c.severity in ("ERROR", "WARN", "INFO")
+
+
+def test_a_missing_definition_fails_naming_the_term(project_copy, sources_dir):
+    (project_copy.ontology_dir / "extra.ttl").write_text(
+        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n')
+    report = check(project_copy, sources_dir)
+    assert report.failed()
+    assert [(f.check, f.entity) for f in report.findings] == [("missing-definition", "cg:Hospice")]
+
+
+def test_an_undeclared_term_fails_with_a_suggestion(project_copy, sources_dir):
+    (project_copy.ontology_dir / "extra.ttl").write_text(
+        CG + "<https://w3id.org/caregraph/def#AccountableCareSystem> cg:mayBecomes cg:AccountableCareOrganisation .\n")
+    report = check(project_copy, sources_dir)
+    undeclared = [f for f in report.findings if f.check == "undeclared-term"]
+    assert [f.entity for f in undeclared] == ["cg:mayBecomes"]
+    assert "did you mean cg:mayBecome" in undeclared[0].value
+
+
+def test_an_undeclared_term_in_a_stored_query_is_found(project_copy, sources_dir):
+    (project_copy.queries_dir).mkdir(exist_ok=True)
+    (project_copy.queries_dir / "typo.rq").write_text(
+        "PREFIX cg: <https://w3id.org/caregraph/def#>\n# cg:NotATerm in a comment is ignored\n"
+        'SELECT ?x WHERE { ?x a cg:AccountableCareSytem FILTER(?x != "cg:Nor") }\n')
+    report = check(project_copy, sources_dir)
+    found = [(f.entity, f.value) for f in report.findings if f.check == "undeclared-term"]
+    assert [entity for entity, _ in found] == ["cg:AccountableCareSytem"]
+    assert found[0][1].startswith("queries/typo.rq; did you mean cg:AccountableCareSystem")
+
+
+def test_a_duplicate_label_fails(project_copy, sources_dir):
+    (project_copy.ontology_dir / "extra.ttl").write_text(
+        CG + RDFS + OWL + SKOS + 'cg:Footprints a owl:Class ; rdfs:label "Footprint"@en ; skos:definition "x"@en .\n')
+    report = check(project_copy, sources_dir)
+    assert {f.entity for f in report.findings if f.check == "duplicate-label"} == {"cg:Footprint", "cg:Footprints"}
+
+
+def test_an_unattested_statement_in_data_fails(project_copy, sources_dir):
+    (project_copy.data_dir / "extra.ttl").write_text(
+        CG + RDFS + "<https://w3id.org/caregraph/id/place-nowhere> a cg:Town ; rdfs:label \"Nowhere\"@en .\n")
+    report = check(project_copy, sources_dir)
+    assert {(f.check, f.property) for f in report.findings} == {("unattested-triple", "rdf:type"),
+                                                                 ("unattested-triple", "rdfs:label")}
+
+
+def test_a_place_as_a_member_is_an_inconsistency(project_copy, sources_dir):
+    (project_copy.data_dir / "extra.ttl").write_text(CG + """
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://w3id.org/caregraph/id/membership-x> org:member <https://w3id.org/caregraph/id/place-x> .
+<https://w3id.org/caregraph/id/place-x> a cg:Town .
+""")
+    report = check(project_copy, sources_dir, "unattested-triple", "entity-without-label")
+    assert any(f.check == "reasoner-inconsistency" for f in report.findings)
+
+
+def test_the_quotation_check_needs_the_sources(project):
+    from caregraph.errors import InputError
+
+    with pytest.raises(InputError, match="source texts"):
+        run_checks(CareGraph.load(project), project, sources_dir=None)
+
+
+def test_iris_in_query_ignores_comments_and_strings():
+    text = ('PREFIX ex: <http://example.org/>\n# ex:comment\nSELECT * WHERE { ?s ex:p "ex:string" ; '
+            '<http://example.org/full> ?o }')
+    assert iris_in_query(text) == {"http://example.org/", "http://example.org/p", "http://example.org/full"}
+
+
+def test_check_command_reports_and_sets_the_exit_code(run_cli, project_copy, sources_dir):
+    from caregraph.cli import main
+
+    assert main(["--root", str(project_copy.root), "-q", "check", "--sources", str(sources_dir)]) == 0
+    (project_copy.ontology_dir / "extra.ttl").write_text(
+        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n')
+    code = main(["--root", str(project_copy.root), "-q", "--no-cache", "check", "--sources", str(sources_dir),
+                 "--format", "json"])
+    assert code == 1
+
+
+def test_check_json_output_is_machine_readable(run_cli, sources_dir):
+    code, out, _ = run_cli("-q", "check", "--sources", str(sources_dir), "--format", "json",
+                           "--skip", "reasoner-inconsistency")
+    report = json.loads(out)
+    assert code == 0 and report["failed"] is False and report["summary"]["ERROR"] == 0

@@ -1,0 +1,92 @@
+"""The caregraph command: every command runs, teaches by example, and keeps the exit-code contract."""
+
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+
+from caregraph import __version__
+from caregraph.cli import parser
+from caregraph.export import FORMATS
+
+COMMANDS = sorted(parser()._subparsers._group_actions[0].choices)
+
+
+def test_version(run_cli, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run_cli("--version")
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"caregraph {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_examples(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        parser().parse_args([command, "--help"])
+    assert exited.value.code == 0
+    assert "example" in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_fails_as_usage_error(run_cli):
+    code, _, err = run_cli()
+    assert code == 2 and "commands" in err
+
+
+def test_build_writes_turtle_and_ntriples(run_cli, tmp_path, graph):
+    code, _, err = run_cli("build", "-o", str(tmp_path))
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["caregraph.nt", "caregraph.ttl"]
+    parsed = list(ox.parse(path=str(tmp_path / "caregraph.ttl")))
+    assert len(parsed) == len(graph)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_export_writes_each_format_to_stdout(run_cli, fmt, graph):
+    code, out, _ = run_cli("-q", "export", "--format", fmt)
+    assert code == 0
+    assert len({q.triple for q in ox.parse(input=out.encode(), format=FORMATS[fmt][0])}) == len(graph)
+
+
+def test_export_to_a_file(run_cli, tmp_path):
+    target = tmp_path / "graph.nt"
+    code, out, err = run_cli("export", "--format", "nt", "-o", str(target))
+    assert code == 0 and out == "" and "wrote" in err
+    assert target.read_text().count(" .\n") > 1000
+
+
+def test_stats_prints_readable_tables(run_cli, graph):
+    code, out, _ = run_cli("-q", "stats")
+    assert code == 0
+    assert f"triples: {len(graph):,}" in out
+    assert "Instances per class" in out and "Statements per source" in out
+
+
+def test_broken_turtle_is_exit_2_with_file_and_line_and_no_traceback(project_copy):
+    (project_copy.ontology_dir / "broken.ttl").write_text("@prefix cg: <https://w3id.org/caregraph/def#> .\n"
+                                                          "cg:Thing a cg:Class\n")
+    result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--no-cache",
+                             "stats"], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "ontology/broken.ttl:3:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(project_copy):
+    (project_copy.data_dir / "broken.ttl").write_text("not turtle\n")
+    result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--debug",
+                             "--no-cache", "stats"], capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_unknown_root_is_a_usage_error(run_cli, tmp_path):
+    from caregraph.cli import main
+
+    assert main(["--root", str(tmp_path), "stats"]) == 2
+
+
+def test_export_to_stdout_survives_a_closed_pipe():
+    result = subprocess.run(f"{sys.executable} -m caregraph -q export --format nt | head -1", shell=True,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("<")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,100 @@
+"""Export: every format parses back to the same graph; Turtle and N-Triples are byte-stable; writes are atomic."""
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from caregraph.errors import InputError, ParseError, StorageError
+from caregraph.export import FORMATS, export, serialize
+from caregraph.files import atomic_write
+from caregraph.graph import CareGraph
+
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+
+
+@pytest.fixture(scope="module")
+def reference(graph):
+    return graph.to_rdflib()
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_parses_back_isomorphic_with_rdflib(graph, reference, fmt):
+    data = serialize(graph, fmt)
+    if fmt == "trig":
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format="trig")
+        parsed = rdflib.Graph()
+        for s, p, o, _ in dataset.quads((None, None, None, None)):
+            parsed.add((s, p, o))
+    else:
+        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
+    assert isomorphic(parsed, reference)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_format_is_read_by_pyoxigraph_with_the_same_triple_count(graph, fmt):
+    quads = list(ox.parse(input=serialize(graph, fmt), format=FORMATS[fmt][0]))
+    assert len({q.triple for q in quads}) == len(graph)
+
+
+def test_trig_puts_the_ontology_and_the_calendar_in_their_own_graphs(graph):
+    names = {q.graph_name.value for q in ox.parse(input=serialize(graph, "trig"), format=ox.RdfFormat.TRIG)}
+    assert "https://w3id.org/caregraph/id/graph-ontology" in names
+    assert "https://w3id.org/caregraph/id/graph-unattested" not in names
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt"])
+def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(project, fmt):
+    files = project.graph_files()
+    forward = serialize(CareGraph.from_files(files, project=project), fmt)
+    backward = serialize(CareGraph.from_files(list(reversed(files)), project=project), fmt)
+    assert forward == backward
+
+
+def test_inferred_export_adds_entailments(graph):
+    def ground(data):
+        triples = {q.triple for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
+        return {t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+
+    plain, inferred = ground(serialize(graph, "nt")), ground(serialize(graph, "nt", inferred=True))
+    assert plain < inferred
+    # the class hierarchy is entailed: every clinical commissioning group is a commissioner
+    ccg_is_commissioner = ox.Triple(ox.NamedNode("https://w3id.org/caregraph/def#ClinicalCommissioningGroup"),
+                                    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+                                    ox.NamedNode("http://www.w3.org/ns/org#Organization"))
+    assert ccg_is_commissioner in inferred and ccg_is_commissioner not in plain
+
+
+def test_a_failed_export_leaves_the_existing_file_as_it_was(project_copy, tmp_path):
+    target = tmp_path / "caregraph.ttl"
+    target.write_bytes(b"previous export\n")
+    (project_copy.data_dir / "broken.ttl").write_text("this is not turtle\n")
+    with pytest.raises(ParseError):
+        export(CareGraph.load(project_copy, cache=False), "turtle", target)
+    assert target.read_bytes() == b"previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["caregraph.ttl", "project"]
+
+
+def test_atomic_write_replaces_whole_files_and_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "out.ttl"
+    atomic_write(target, b"one")
+    atomic_write(target, b"two")
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path):
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(StorageError):
+        atomic_write(tmp_path / "taken", b"data")
+    assert (tmp_path / "taken").is_dir() and [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_atomic_write_without_overwrite_never_replaces_a_record(tmp_path):
+    target = tmp_path / "record.ttl"
+    target.write_bytes(b"original")
+    with pytest.raises(InputError, match="already exists"):
+        atomic_write(target, b"new", overwrite=False)
+    assert target.read_bytes() == b"original"
+    assert [p.name for p in tmp_path.iterdir()] == ["record.ttl"]

@@ -1,0 +1,72 @@
+"""Loading the graph: parsing, clear errors for broken Turtle, the calendar, and the on-disk cache."""
+
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+
+from caregraph.errors import ParseError
+from caregraph.graph import CareGraph, cache_root, parse_turtle
+from caregraph.namespaces import CGD, TIME
+
+
+def test_the_shipped_graph_holds_the_ontology_and_the_data(graph, project):
+    assert len(graph) > 1000
+    ontology = ox.NamedNode("https://w3id.org/caregraph/def")
+    assert list(graph.store.quads_for_pattern(ontology, None, None))
+
+
+def test_broken_turtle_names_the_file_and_line(project_copy, tmp_path):
+    broken = project_copy.data_dir / "broken.ttl"
+    broken.write_text("@prefix cg: <https://w3id.org/caregraph/def#> .\n\ncg:a cg:b cg:c .\ncg:d cg:e\n")
+    with pytest.raises(ParseError) as caught:
+        CareGraph.load(project_copy, cache=False)
+    assert str(caught.value).startswith("data/broken.ttl:5:")
+    assert caught.value.line == 5
+
+
+def test_an_undefined_prefix_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "record.ttl"
+    path.write_text("@prefix cg: <https://w3id.org/caregraph/def#> .\ncgx:a cg:b cg:c .\n")
+    with pytest.raises(ParseError) as caught:
+        parse_turtle(path)
+    assert caught.value.line == 2 and "cgx" in str(caught.value)
+
+
+def test_calendar_terms_used_by_records_are_described(tmp_path):
+    path = tmp_path / "record.ttl"
+    path.write_text(f"<{CGD}designation-x> <{TIME}hasTime> <{CGD}month-2017-06> .\n")
+    graph = CareGraph.from_files([path])
+    begins = list(graph.store.quads_for_pattern(ox.NamedNode(CGD + "month-2017-06"),
+                                                ox.NamedNode(TIME + "hasBeginning"), None))
+    assert [q.object.value for q in begins] == [CGD + "day-2017-06-01"]
+
+
+def test_a_second_load_opens_the_cached_store_and_sees_the_same_graph(project_copy):
+    first = CareGraph.load(project_copy)
+    entries = [p for p in cache_root().iterdir() if not p.name.startswith(".")]
+    second = CareGraph.load(project_copy)
+    assert len(first) == len(second)
+    assert [p for p in cache_root().iterdir() if not p.name.startswith(".")] == entries
+    with pytest.raises(RuntimeError):  # the cached store is opened read-only
+        second.store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"),
+                                 ox.Literal("c")))
+
+
+def test_changing_a_file_invalidates_the_cache(project_copy):
+    before = len(CareGraph.load(project_copy))
+    extra = project_copy.data_dir / "extra.ttl"
+    extra.write_text(f"<{CGD}place-x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\"@en .\n")
+    assert len(CareGraph.load(project_copy)) == before + 1
+
+
+def test_loading_for_a_query_does_not_import_rdflib():
+    # rdflib takes most of a second to import; the command line's query path must not pay for it.
+    code = ("import sys, caregraph.graph as g; g.load(); "
+            "sys.exit(1 if any(m == 'rdflib' or m.startswith('rdflib.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_to_rdflib_gives_the_same_triples(graph):
+    assert len(graph.to_rdflib()) == len(graph)
