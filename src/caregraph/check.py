@@ -23,6 +23,7 @@ from .graph import CareGraph, data_triples, parse_turtle
 from .namespaces import CG, OWL, PREFIXES, RDF, SKOS, curie
 from .project import Project
 from .provenance import attestations, verify_quotations
+from .reasoner import inconsistencies, materialise
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
 
@@ -208,17 +209,10 @@ def _quotations(context: _Context) -> Iterable[Finding]:
 
 
 def _reasoner(context: _Context) -> Iterable[Finding]:
-    """Run the OWL 2 RL rules; an individual in owl:Nothing or a rule's inconsistency note is an error."""
-    import owlrl
-    from rdflib import OWL as RDFLIB_OWL, RDF as RDFLIB_RDF
-
-    rdf_graph = context.graph.to_rdflib()
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(rdf_graph)
-    for subject in sorted(set(rdf_graph.subjects(RDFLIB_RDF.type, RDFLIB_OWL.Nothing))):
-        yield Finding("reasoner-inconsistency", "ERROR", curie(str(subject)), "rdf:type", "owl:Nothing")
-    for subject, predicate, note in sorted(rdf_graph):
-        if str(predicate).startswith("http://www.daml.org/") and str(predicate).endswith("#error"):
-            yield Finding("reasoner-inconsistency", "ERROR", "(graph)", "OWL 2 RL", str(note))
+    """Materialise the OWL 2 RL closure; an individual in two disjoint classes or in owl:Nothing is an error."""
+    for problem in inconsistencies(materialise(context.graph.triples())):
+        yield Finding("reasoner-inconsistency", "ERROR", curie(problem.individual), "rdf:type",
+                      " and ".join(curie(c) for c in problem.classes))
 
 
 _PYTHON_CHECKS: dict[str, Check] = {check.name: check for check in [

@@ -21,6 +21,7 @@ from .files import atomic_write
 from .graph import CareGraph, data_triples
 from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
 from .provenance import attestations
+from .reasoner import materialise
 
 FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     "turtle": (ox.RdfFormat.TURTLE, "ttl"),
@@ -32,6 +33,7 @@ FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
 """Format name → (oxigraph format, file extension)."""
 
 _RDF_TYPE = RDF + "type"
+_OWL_THING = ox.NamedNode(OWL + "Thing")
 ONTOLOGY_GRAPH = CGD + "graph-ontology"
 CALENDAR_GRAPH = CGD + "graph-calendar"
 UNATTESTED_GRAPH = CGD + "graph-unattested"
@@ -56,30 +58,19 @@ def format_of(name: str) -> tuple[ox.RdfFormat, str]:
 
 
 def inferred_triples(graph: CareGraph) -> list[ox.Triple]:
-    """The graph plus what the OWL 2 RL rules entail from it (class and property hierarchies, inverses …).
+    """The graph plus what the OWL 2 RL rules entail from it (class and property hierarchies, domains, ranges).
 
-    Entailments about the RDF, RDFS and OWL vocabularies themselves and the trivial ``x owl:sameAs x`` are left
-    out: they say nothing about caregraph and would swamp the export.
+    Entailments about the RDF, RDFS and OWL vocabularies themselves, ``rdf:type owl:Thing`` and the trivial
+    ``x owl:sameAs x`` are left out: they say nothing about caregraph and would swamp the export.
     """
-    import owlrl
-    from rdflib import BNode, URIRef
-
-    rdf_graph = graph.to_rdflib()
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(rdf_graph)
-    # The rules also derive triples about literals (a literal as subject), which RDF 1.1 cannot express.
-    for triple in [t for t in rdf_graph if not isinstance(t[0], (URIRef, BNode))]:
-        rdf_graph.remove(triple)
-    data = rdf_graph.serialize(format="nt", encoding="utf-8")
     kept = []
-    for quad in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES):
-        s, p, o = quad.subject, quad.predicate, quad.object
+    for triple in materialise(graph.triples()):
+        s, p, o = triple
         if isinstance(s, ox.NamedNode) and s.value.startswith(BUILT_IN_NAMESPACES):
             continue
-        if p.value == OWL + "sameAs" and s == o:
+        if (p.value == OWL + "sameAs" and s == o) or (p.value == _RDF_TYPE and o == _OWL_THING):
             continue
-        if p.value.startswith("http://www.daml.org/"):
-            continue  # the reasoner's inconsistency notes; `caregraph check` reports them
-        kept.append(quad.triple)
+        kept.append(triple)
     return kept
 
 

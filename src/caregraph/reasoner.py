@@ -1,0 +1,80 @@
+"""OWL 2 RL reasoning: what the ontology's axioms entail, and whether the graph is consistent.
+
+Materialisation uses ``reasonable``, a Rust OWL 2 RL reasoner (the one Brick uses): on caregraph's data it is
+about twenty times faster than the pure-Python ``owlrl``. ``reasonable`` derives types but does not flag
+inconsistencies, so :func:`inconsistencies` applies the OWL 2 RL rules that do — ``cax-dw`` (disjoint classes),
+``cax-adc`` (all-disjoint classes) and membership of ``owl:Nothing`` — to the materialised graph.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .namespaces import OWL, RDF
+
+
+def _to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def materialise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples plus everything the OWL 2 RL rules entail from them."""
+    import reasonable
+
+    handle, path = tempfile.mkstemp(suffix=".ttl")  # reasonable reads Turtle files; N-Triples is valid Turtle
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
+        reasoner = reasonable.PyReasoner()
+        reasoner.load_file(path)
+        entailed = reasoner.reason()
+    finally:
+        os.unlink(path)
+    from rdflib import Literal
+
+    # The rules also derive statements about literals, which RDF 1.1 cannot express as triples.
+    return [ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in entailed
+            if not isinstance(s, Literal)]
+
+
+@dataclass(frozen=True)
+class Inconsistency:
+    individual: str
+    classes: tuple[str, ...]
+
+
+def inconsistencies(triples: Iterable[ox.Triple]) -> list[Inconsistency]:
+    """Individuals that a materialised graph puts in two disjoint classes, or in owl:Nothing."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    pairs = set()
+    for s in store.query(f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}"):
+        pairs.add(tuple(sorted((s["a"].value, s["b"].value))))
+    for s in store.query(f"""
+            SELECT ?a ?b WHERE {{
+              ?axiom a <{OWL}AllDisjointClasses> ; <{OWL}members> ?list .
+              ?list <{RDF}rest>*/<{RDF}first> ?a . ?list <{RDF}rest>*/<{RDF}first> ?b .
+              FILTER(isIRI(?a) && isIRI(?b) && STR(?a) < STR(?b))
+            }}"""):
+        pairs.add((s["a"].value, s["b"].value))
+    found = []
+    # One indexed lookup per pair: far cheaper than joining every individual's types with every pair.
+    for a, b in sorted(pairs):
+        for s in store.query(f"SELECT ?x WHERE {{ ?x a <{a}> , <{b}> }}"):
+            found.append(Inconsistency(s["x"].value if isinstance(s["x"], ox.NamedNode) else str(s["x"]), (a, b)))
+    for s in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL}Nothing> }}"):
+        found.append(Inconsistency(str(s["x"].value), (OWL + "Nothing",)))
+    return sorted(found, key=lambda i: (i.individual, i.classes))
