@@ -140,6 +140,7 @@ def unattested(store: ox.Store, triples: Iterable[ox.Triple]) -> list[ox.Triple]
     attested = attestations(store)
     as_stored = ox.Store()
     as_stored.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return sorted((q.triple for q in as_stored
+    left = [q.triple for q in as_stored
             if (q.subject, q.predicate, q.object) not in attested
-            and not (isinstance(q.subject, ox.NamedNode) and is_calendar_iri(q.subject.value))), key=str)
+            and not (isinstance(q.subject, ox.NamedNode) and is_calendar_iri(q.subject.value))]
+    return sorted(left, key=str)
