@@ -22,7 +22,7 @@ from .errors import InputError, ParseError
 from .graph import CareGraph, data_triples, parse_turtle
 from .namespaces import CG, OWL, PREFIXES, RDF, SKOS, curie
 from .project import Project
-from .provenance import attestations, verify_quotations
+from .provenance import unattested, verify_quotations
 from .reasoner import inconsistencies, materialise
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
@@ -187,10 +187,8 @@ def _undeclared_terms(context: _Context) -> Iterable[Finding]:
 
 
 def _unattested_triples(context: _Context) -> Iterable[Finding]:
-    attested = attestations(context.graph.store)
-    for triple in data_triples(context.project):
-        if (triple.subject, triple.predicate, triple.object) not in attested:
-            yield context.finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
+    for triple in unattested(context.graph.store, data_triples(context.project)):
+        yield context.finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
 
 
 def _blank_nodes(context: _Context) -> Iterable[Finding]:

@@ -70,12 +70,20 @@ def _parse_error(shown: str, error: SyntaxError) -> ParseError:
     return ParseError(shown, message, error.lineno, error.offset)
 
 
+def as_stored(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Triples as a store holds them, to compare them with what the graph holds: Oxigraph keeps numbers in
+    canonical form (``450000000.0`` as ``450000000``, ``"007"^^xsd:integer`` as ``7``)."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return [quad.triple for quad in store]
+
+
 def data_triples(project: Project) -> list[ox.Triple]:
-    """The triples of the project's data/ files (not the ontology's, not the calendar's), parsed afresh."""
+    """The triples of the project's data/ files (not the ontology's, not the calendar's), as the store holds them."""
     triples: list[ox.Triple] = []
     for path in project.data_files():
         triples.extend(parse_turtle(path, display=project.relative(path)))
-    return triples
+    return as_stored(triples)
 
 
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .calendar import is_calendar_iri
+from .graph import as_stored
 from .namespaces import CG, sparql_prologue
 
 _FOLD = str.maketrans({
@@ -133,14 +134,11 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
 def unattested(store: ox.Store, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """Those of ``triples`` (for example the triples of data/) that nothing in ``store`` attests.
 
-    Triples are compared as the store holds them: Oxigraph keeps numbers in canonical form (``450000000.0`` as
-    ``450000000``, an ``xsd:nonNegativeInteger`` as ``xsd:integer``), so the given triples are passed through a
-    store first. Triples about calendar terms are exempt: the build describes them from their IRIs.
+    Triples are compared as the store holds them (see :func:`caregraph.graph.as_stored`). Triples about calendar
+    terms are exempt: the build describes them from their IRIs.
     """
     attested = attestations(store)
-    as_stored = ox.Store()
-    as_stored.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    left = [q.triple for q in as_stored
-            if (q.subject, q.predicate, q.object) not in attested
-            and not (isinstance(q.subject, ox.NamedNode) and is_calendar_iri(q.subject.value))]
+    left = [t for t in as_stored(triples)
+            if (t.subject, t.predicate, t.object) not in attested
+            and not (isinstance(t.subject, ox.NamedNode) and is_calendar_iri(t.subject.value))]
     return sorted(left, key=str)
