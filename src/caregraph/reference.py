@@ -496,7 +496,9 @@ _CCG_STP = (("ons-ccg-stp-2017", "CCG17CDH", "STP17CD", 2017), ("ons-ccg-stp-201
             ("ons-ccg-stp-2019", "CCG19CDH", "STP19CD", 2019), ("ons-ccg-stp-2020", "CCG20CDH", "STP20CD", 2020))
 """The ONS CCG → STP lookups: (file, CCG ODS column, STP GSS column, first year of its financial year)."""
 
-_LAD_FILES = {2019: ("ons-lad-ccg-stp-2019", "LAD19CD", "STP19CD"), 2020: ("ons-lad-ccg-stp-2020", "LAD20CD", "STP20CD")}
+_LAD_FILES = {2019: ("ons-lad-ccg-stp-2019", "LAD19CD", "STP19CD"),
+              2020: ("ons-lad-ccg-stp-2020", "LAD20CD", "STP20CD")}
+"""The derived local authority files that count LSOAs: year → (file, local authority column, STP column)."""
 
 
 @dataclass
