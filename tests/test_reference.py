@@ -356,6 +356,20 @@ def test_local_authorities_split_between_stps_in_2017_have_shares_that_sum_to_on
     assert set(found["E07000214"]) == {"E54000034", "E54000035"}
 
 
+SHARED_PLACES = ["E06000039", "E07000214", "E08000016", "E07000171", "E08000017", "E08000018", "E08000019",
+                 "E07000176", "E06000038", "E06000041", "E06000042", "E06000032", "E06000009"]
+"""Local authority areas the source-derived data also names (briefs/shared-iris.md): cgd:place-<LAD17 code>."""
+
+
+def test_the_shared_local_authority_iris_are_the_areas_of_the_2017_lookup(graph, rows):
+    names = {r["LAD17CD"]: r["LAD17NM"]
+             for r in rows("derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv")}
+    for code in SHARED_PLACES:
+        assert solutions(graph, f"""SELECT ?name WHERE {{
+            cgd:place-{code} a cg:LocalAuthorityArea ; rdfs:label ?name ; cg:gssCode "{code}" }}""", "name") == [
+            (names[code],)]
+
+
 def test_local_authorities_are_in_footprints_in_2019_and_2020_too(graph, rows):
     for year, name, lad, stp in [
             (2019, "derived__jtrim-ons__ons-lookups__LAD19_CCG19_STP19_from_LSOA11_Apr2019.csv", "LAD19CD", "STP19CD"),

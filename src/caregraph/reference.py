@@ -608,8 +608,9 @@ class _Footprints:
         successor = targets.pop()
         rows = ccgs + [later[r[ccg_a]] for r in ccgs]
         names = _listing(r[ccg_a.replace("CDH", "NM")] for r in ccgs)
-        comment = (f"The April {year_a} lookup places {len(ccgs)} CCGs in {code} ({names}); the April {year_b} "
-                   f"lookup places every one of them in {successor}, a code it is the first to list.")
+        ccg_words = f"{len(ccgs)} CCG" + "s" * (len(ccgs) != 1)
+        comment = (f"The April {year_a} lookup places {ccg_words} in {code} ({names}); the April {year_b} lookup "
+                   f"places every one of them in {successor}, a code it is the first to list.")
         return code, successor, rows, comment
 
     def _by_lsoas(self, code, new, year_a, year_b):
