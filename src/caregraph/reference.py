@@ -43,7 +43,7 @@ from .namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, 
 
 COMMAND = "caregraph import-reference"
 
-ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+ONS_GEOGRAPHY_BASE = "http://statistics.data.gov.uk/id/statistical-geography/"
 OGL_3 = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 MIT = "https://opensource.org/licenses/MIT"
 AGPL_3 = "https://www.gnu.org/licenses/agpl-3.0.html"
@@ -323,7 +323,7 @@ ORGANIZATION = ox.NamedNode(ORG + "organization")
 MEMBER_DURING = ox.NamedNode(ORG + "memberDuring")
 GSS_CODE = _cg("gssCode")
 ODS_CODE = _cg("odsCode")
-ONS_GEOGRAPHY_OF = _cg("onsGeography")
+ONS_GEOGRAPHY = _cg("onsGeography")
 HAS_FOOTPRINT = _cg("hasFootprint")
 FOOTPRINT = _cg("Footprint")
 STP = _cg("SustainabilityAndTransformationPartnership")
@@ -363,7 +363,7 @@ def _object_key(term: ox.NamedNode | ox.Literal) -> str:
         if len(slug) > 40:
             slug = slug[:40].rstrip("-") + "-" + hashlib.sha1(term.value.encode()).hexdigest()[:6]
         return slug
-    if term.value.startswith(CG) or term.value.startswith(ONS_GEOGRAPHY):
+    if term.value.startswith(CG) or term.value.startswith(ONS_GEOGRAPHY_BASE):
         return _kebab(_local(term))
     return _local(term)
 
@@ -426,13 +426,14 @@ class _Builder:
 
     def describe(self, concern: str, entity: ox.NamedNode, kinds: Iterable[ox.NamedNode],
                  codes: Iterable[tuple[ox.NamedNode, str]], row: Row, name: str | None = None) -> None:
-        """The usual claims about an entity from one row: its types, its codes, and a name."""
+        """The usual claims about an entity from one row: its types, its codes (with the ONS geography IRI of a
+        footprint's or place's GSS code), and a name."""
         for kind in kinds:
             self.claim(concern, entity, A, kind, [row])
         for prop, code in codes:
             self.claim(concern, entity, prop, _text(code), [row])
             if prop == GSS_CODE and not entity.value.startswith(CGD + "org-"):
-                self.claim(concern, entity, ONS_GEOGRAPHY_OF, ox.NamedNode(ONS_GEOGRAPHY + code), [row])
+                self.claim(concern, entity, ONS_GEOGRAPHY, ox.NamedNode(ONS_GEOGRAPHY_BASE + code), [row])
         if name:
             self.name(concern, entity, name, row)
 
@@ -458,9 +459,10 @@ class _Builder:
                     self.claim(concern, entity, LABEL if name == display else ALT_LABEL, _text(name), [row])
 
 
-def _listing(codes: Iterable[str], last: str = "and") -> str:
-    items = list(codes)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+def _listing(items: Iterable[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 # --- the footprints and their history ----------------------------------------------------------------------
