@@ -205,10 +205,55 @@ def _run_check(args: argparse.Namespace) -> int:
               + f" (fail on {args.fail_on})")
     return EXIT_NOT_CONFORMING if report.failed(args.fail_on) else EXIT_OK
 
+# --- import-reference ----------------------------------------------------------------------------------------
+
+def _import_reference_parser(commands) -> None:
+    p = commands.add_parser(
+        "import-reference", formatter_class=_Formatter,
+        help="turn the reference data files in data/reference/ into Turtle (national coverage)",
+        description="Read the copied open data files in data/reference/ (ONS lookups, NHS Digital and RCPCH "
+                    "tables, the trust lookup, the vanguard list, the ODS roles) and write one Turtle file per "
+                    "concern beside them: every row a quotation, every fact a claim or sourced record. The output "
+                    "is deterministic, so the committed files can be checked with --check.",
+        epilog="examples:\n"
+               "  caregraph import-reference                 regenerate data/reference/*.ttl\n"
+               "  caregraph import-reference --check         exit 1 if the committed Turtle is out of date\n"
+               "  caregraph import-reference -o /tmp/ref     write elsewhere, e.g. to diff with the committed files\n"
+               "  caregraph import-reference --from ../shared/data -o /tmp/ref   import another copy of the files")
+    p.add_argument("--from", dest="source", metavar="DIR",
+                   help="folder holding the reference files (default: the project's data/reference)")
+    p.add_argument("-o", "--output", metavar="DIR", help="folder to write to (default: the --from folder)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if any generated file differs from a fresh import")
+    p.set_defaults(run=_run_import_reference)
+
+
+def _run_import_reference(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import EXIT_NOT_CONFORMING
+    from .reference import import_reference, outdated_files
+
+    project = _project(args)
+    source = Path(args.source) if args.source else project.reference_dir
+    if args.check:
+        stale = outdated_files(source, args.output)
+        for name in stale:
+            print(f"out of date: {name}")
+        _progress(args, f"{len(stale)} generated file(s) differ from a fresh import of {project.relative(source)}")
+        return EXIT_NOT_CONFORMING if stale else EXIT_OK
+
+    def wrote(path: Path, data: bytes) -> None:
+        _progress(args, f"wrote {project.relative(path)} ({len(data):,} bytes)")
+
+    _progress(args, f"importing the reference files in {project.relative(source)}")
+    import_reference(source, args.output, progress=wrote)
+    return EXIT_OK
+
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_build_parser, _check_parser, _export_parser, _stats_parser]
+_COMMANDS = [_build_parser, _check_parser, _export_parser, _import_reference_parser, _stats_parser]
 
 
 def parser() -> argparse.ArgumentParser:
