@@ -224,7 +224,7 @@ def _run_query(args: argparse.Namespace) -> int:
     text = prepared.bind(_parameters(args.param))
     if args.endpoint:
         result = q.run_remote(args.endpoint, text, prepared.form,
-                              args.timeout or q.DEFAULT_TIMEOUT)
+                              q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
     else:
         from .graph import CareGraph
 

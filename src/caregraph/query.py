@@ -329,18 +329,19 @@ def _line_of(text: str, offset: int) -> int:
 _SYNTAX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
-def _readable(message: str) -> str:
-    """Oxigraph's parser lists every token it could accept; keep what a person can act on."""
-    expected = message.removeprefix("expected one of ")
-    if expected == message:
-        return message.splitlines()[0]
-    items = [item.strip() for item in re.sub(r"\[[^\]]*\]", "", expected, flags=re.S).split(", ")]
-    items = [item for item in items if item]
-    sentences = [item for item in items if " " in item and any(c.islower() for c in item)]
+def _readable(message: str, text: str, line: int) -> str:
+    """Oxigraph's parser lists the tokens it could accept at the furthest point it reached; a person is better
+    served by its sentences ("Prefix not found") or else by the line where reading stopped."""
+    expected = re.sub(r"\[[^\]]*\]", "", message.removeprefix("expected one of ").removeprefix("expected "),
+                      flags=re.S)
+    sentences = [item.strip() for item in expected.split(", ") if " " in item.strip()
+                 and any(c.islower() for c in item)]
     if sentences:
         return "; ".join(s[0].lower() + s[1:] for s in sentences)
-    shown = " ".join(items[:8]) + (" …" if len(items) > 8 else "")
-    return f"syntax error; expected one of {shown}"
+    lines = text.splitlines()
+    if line > len(lines) or not lines[line - 1].strip():
+        return "syntax error; the query ends before it is complete"
+    return f"syntax error; the parser could not go on in {lines[line - 1].strip()[:80]!r}"
 
 
 # --- queries -----------------------------------------------------------------------------------------------------
@@ -424,7 +425,8 @@ class Query:
             if not match:
                 raise ParseError(self.display, str(error).splitlines()[0]) from None
             line, column = int(match.group(1)) - offset_lines, int(match.group(2))
-            raise ParseError(self.display, _readable(match.group(3)), max(line, 1), column) from None
+            message = _readable(match.group(3), self.source, line)
+            raise ParseError(self.display, message, max(line, 1), column) from None
         if isinstance(result, ox.QueryBoolean):
             return "ask"
         return "graph" if isinstance(result, ox.QueryTriples) else "select"
@@ -754,6 +756,8 @@ def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT)
 
     if not re.match(r"https?://[^/\s]+", url):
         raise InputError(f"endpoint {url!r} is not an http:// or https:// URL")
+    if not timeout > 0:
+        raise InputError(f"the timeout must be a positive number of seconds, not {timeout:g}")
     wrapper = SPARQLWrapper(url)
     wrapper.setQuery(text)
     # SPARQLWrapper guesses the query form with a regular expression that comments can fool; we know it.
@@ -761,7 +765,7 @@ def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT)
     wrapper.setMethod(POST)
     wrapper.setOnlyConneg(True)
     wrapper.setReturnFormat(TURTLE if kind == "graph" else JSON)
-    wrapper.setTimeout(timeout)
+    wrapper.timeout = timeout  # setTimeout() truncates to whole seconds, and 0 would mean no timeout at all
     try:
         response = wrapper.query().response
         body = response.read()
