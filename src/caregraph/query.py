@@ -31,7 +31,6 @@ triples), with :meth:`QueryResult.records` for plain Python values (``pandas.Dat
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -225,6 +224,8 @@ def _parse_header(text: str, display: str) -> _Header:
                                       "to continue the field above)", number)
         key, value = match["key"], (match["value"] or "").strip()
         if key not in _FIELDS:
+            import difflib
+
             close = difflib.get_close_matches(key, _FIELDS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; fields are {', '.join(_FIELDS)}"
             raise ParseError(display, f"unknown header field {key!r}{hint}", number)
@@ -467,6 +468,8 @@ class Query:
         for name, given in values.items():
             parameter = self.parameters.get(name)
             if parameter is None:
+                import difflib
+
                 close = difflib.get_close_matches(name, self.parameters, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise InputError(f"{self._name()} has no parameter {name!r}{hint}", hint=self._declared())
@@ -515,6 +518,8 @@ def stored(name: str, queries_dir: str | Path | None = None) -> Query:
     """The stored query ``name``; an unknown name raises :class:`UnknownTermError` with the closest names."""
     queries = library(queries_dir)
     if name not in queries:
+        import difflib
+
         close = difflib.get_close_matches(name, queries, n=3, cutoff=0.5)
         close += [slug for slug in queries if name.lower() in slug and slug not in close][: 3 - len(close)]
         error = UnknownTermError("stored query", name, close)
