@@ -3,8 +3,8 @@
     python bench/query_startup.py [--runs 30] [SLUG ...]
 
 Exports the graph to N-Triples, loads it into an Oxigraph store with the `oxigraph` CLI (PyPI package `oxigraph`,
-in the bench extras), compiles caregraph's bytecode and warms its cache, then runs each command line ``--runs`` times and prints the
-minimum and median wall time and the peak resident memory of each process. Results go to standard output.
+in the bench extras), compiles caregraph's bytecode and warms its cache, then runs each command line ``--runs``
+times and prints the minimum and median wall time and the peak resident memory of each process.
 """
 
 from __future__ import annotations

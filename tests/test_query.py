@@ -86,6 +86,8 @@ SELECT ?kind WHERE {
     ("#+ param: a iri cg:A -- x\n#+ param: a iri cg:A -- y\nSELECT * { VALUES ?a { cg:A } }", "q.rq:2:",
      "declared twice"),
     ("SELECT * {\n#+ summary: late\n}", "q.rq:2:", "after the query began"),
+    ("#+ summary: A\n#+ sources: cgd:source-000, source 001\nSELECT * {}", "q.rq:2:",
+     "source 'source 001' is not an IRI"),
     ("#+ param: area iri cg:A -- an area\n\nSELECT * WHERE { ?s ?p ?area }", "q.rq:1:",
      "needs a block 'VALUES ?area { default }' at the start of the WHERE clause"),
     ("#+ param: area iri cg:A -- an area\nSELECT * WHERE {\n ?s ?p ?o\n VALUES ?area { cg:A } }", "q.rq:1:",

@@ -7,13 +7,15 @@ Answers are compared by RDF value, in any order.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from caregraph.namespaces import PREFIXES, sparql_prologue
-from caregraph.query import LIBRARY_FIELDS, QueryResult, library, run_embedded, run_remote, stored
+from caregraph.query import (LIBRARY_FIELDS, QueryResult, comparable, library, run_embedded, run_remote, stored,
+                             to_term)
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -49,11 +51,16 @@ def read_expected(path: Path) -> QueryResult:
 def _differences(actual: QueryResult, expected: QueryResult) -> str:
     if actual.kind != "select":
         return f"got {actual.table(width=200)}\nexpected {expected.table(width=200)}"
-    got, want = actual._comparable(), expected._comparable()
-    if got[0] != want[0]:
-        return f"columns {got[0]} != expected {want[0]}"
-    missing, unexpected = want[1] - got[1], got[1] - want[1]
-    return f"missing rows: {sorted(missing.elements(), key=str)}\nunexpected rows: {sorted(unexpected.elements(), key=str)}"
+    if sorted(actual.variables) != sorted(expected.variables):
+        return f"columns {actual.variables} != expected {expected.variables}"
+
+    def rows(result):
+        order = [result.variables.index(v) for v in sorted(result.variables)]
+        return Counter(tuple(comparable(row[i]) for i in order) for row in result.rows)
+
+    got, want = rows(actual), rows(expected)
+    return (f"missing rows: {sorted((want - got).elements(), key=str)}\n"
+            f"unexpected rows: {sorted((got - want).elements(), key=str)}")
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +98,7 @@ def test_header_is_complete_and_sources_are_in_the_graph(slug, graph):
         assert getattr(query, key), f"{slug}: no {key}"
     assert query.question.endswith("?"), f"{slug}: the question should be a question"
     for source in query.sources:
-        iri = ox.NamedNode(query.prefixes[source.partition(":")[0]] + source.partition(":")[2]
-                           if not source.startswith("<") else source[1:-1])
+        iri = to_term("iri", source)
         mentioned = any(graph.store.quads_for_pattern(iri, None, None)) or any(
             graph.store.quads_for_pattern(None, None, iri))
         assert mentioned, f"{slug}: source {source} is not in the graph"

@@ -35,7 +35,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -364,7 +364,7 @@ class Query:
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     parameters: dict[str, Parameter] = field(default_factory=dict)
-    form: str = field(init=False)
+    form: str = field(init=False)  # what it returns: "select", "ask" or "graph" (CONSTRUCT and DESCRIBE)
     text: str = field(init=False)
     prefixes: dict[str, str] = field(init=False)
     _slots: dict[str, tuple[int, int]] = field(init=False, repr=False)
@@ -378,7 +378,15 @@ class Query:
             if key not in header.fields:
                 raise ParseError(display, f"the header lacks '#+ {key}:' (every stored query has "
                                           f"{', '.join(LIBRARY_FIELDS)})", 1)
-        listed = lambda key: tuple(v.strip() for v in header.fields.get(key, "").split(",") if v.strip())  # noqa: E731
+        def listed(key: str) -> tuple[str, ...]:
+            return tuple(v.strip() for v in header.fields.get(key, "").split(",") if v.strip())
+
+        for source in listed("sources"):
+            try:
+                to_term("iri", source)
+            except ValueError as error:
+                raise ParseError(display, f"source {source!r} is not {error}", header.lines["sources"]) from None
+
         query = cls(text, display, slug, header.fields.get("summary"), header.fields.get("description"),
                     header.fields.get("question"), listed("sources"), listed("tags"),
                     {p.name: p for p in header.parameters})
@@ -408,15 +416,17 @@ class Query:
         missing = [p for p in PREFIXES if p not in declared]
         prologue = " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing) + "\n" if missing else ""
         self.text = prologue + self.source
+        masked = _mask(self.text)
         self.prefixes = dict(PREFIXES)
-        for match in _PREFIX_DECLARATION.finditer(_mask(self.text)):
+        for match in _PREFIX_DECLARATION.finditer(masked):
             iri = re.compile(r"\s*<([^<>]*)>").match(self.text, match.end())
             if iri:
                 self.prefixes[match.group(1) or ""] = iri.group(1)
         self.form = self._check_syntax(prologue.count("\n"))
-        self._slots = _value_slots(_mask(self.text), _KEYWORD.search(_mask(self.text))) if self.parameters else {}
+        keyword = _KEYWORD.search(masked)
+        self._slots = _value_slots(masked, keyword)
         for parameter in self.parameters.values():
-            self._check_default(parameter)
+            self._check_default(parameter, self.text[: keyword.start()])
 
     def _check_syntax(self, offset_lines: int) -> str:
         try:
@@ -432,18 +442,18 @@ class Query:
             return "ask"
         return "graph" if isinstance(result, ox.QueryTriples) else "select"
 
-    def _check_default(self, parameter: Parameter) -> None:
+    def _check_default(self, parameter: Parameter, prologue: str) -> None:
         if parameter.name not in self._slots:
             raise ParseError(self.display, f"parameter {parameter.name!r} needs a block 'VALUES ?{parameter.name} "
                                            f"{{ default }}' at the start of the WHERE clause", parameter.line)
         start, end = self._slots[parameter.name]
         line = _line_of(self.source, start - (len(self.text) - len(self.source)))
-        prologue = self.text[: _KEYWORD.search(_mask(self.text)).start()]
+        block = f"{prologue} SELECT ?v WHERE {{ VALUES ?v {{ {self.text[start:end]} }} }}"
         try:
-            solutions = list(ox.Store().query(f"{prologue} SELECT ?v WHERE {{ VALUES ?v {{ {self.text[start:end]} }} }}"))
+            written = [solution[0] for solution in ox.Store().query(block)]
         except SyntaxError:
-            raise ParseError(self.display, f"the VALUES block of {parameter.name!r} must hold RDF terms", line) from None
-        written = [solution[0] for solution in solutions]
+            raise ParseError(self.display, f"the VALUES block of {parameter.name!r} must hold RDF terms",
+                             line) from None
         if parameter.default == "UNDEF":
             declared = [None]
         else:
@@ -454,8 +464,8 @@ class Query:
                                  parameter.line) from None
         if written != declared:
             shown = " ".join(sparql_term(t) for t in written) or "nothing"
-            raise ParseError(self.display, f"the header's default for {parameter.name!r} "
-                                           f"({sparql_term(declared[0])}) differs from its VALUES block ({shown})", line)
+            raise ParseError(self.display, f"the header's default for {parameter.name!r} ({sparql_term(declared[0])}) "
+                                           f"differs from its VALUES block ({shown})", line)
 
     def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
         """The query text with each given parameter's VALUES block holding the given value(s) as typed terms.
