@@ -243,6 +243,15 @@ def test_unknown_query_name_suggests_close_matches(run_cli):
     assert "caregraph queries" in err
 
 
+def test_a_query_is_named_given_as_a_file_or_written_out(tmp_path, graph):
+    path = _file(tmp_path, "SELECT ?label WHERE { cg:Alliance rdfs:label ?label }", "mine.rq")
+    for query in (path, str(path), "SELECT ?label WHERE { cg:Alliance rdfs:label ?label }"):
+        assert run(query, graph=graph).records() == [{"label": "alliance"}]
+    assert run("is-vocabulary-term", graph=graph).boolean is True
+    with pytest.raises(InputError, match="no-such.rq: no such query file"):
+        run(str(tmp_path / "no-such.rq"), graph=graph)
+
+
 def test_name_and_sparql_are_exclusive(run_cli):
     assert run_cli("query")[0] == 2
     assert run_cli("query", "kinds-of", "--sparql", "ASK {}")[0] == 2

@@ -217,10 +217,8 @@ def _run_query(args: argparse.Namespace) -> int:
     project = _project(args)
     if args.sparql is not None:
         prepared = q.Query.from_text(args.sparql, "--sparql")
-    elif args.query.endswith(".rq") or "/" in args.query:
-        prepared = q.Query.from_file(args.query)
     else:
-        prepared = q.stored(args.query, project.queries_dir)
+        prepared = q.resolve(args.query, project.queries_dir)
     text = prepared.bind(_parameters(args.param))
     if args.endpoint:
         result = q.run_remote(args.endpoint, text, prepared.form,
