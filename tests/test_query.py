@@ -175,7 +175,7 @@ def test_injection_attempts_are_just_literals(value, graph):
     assert text.count("VALUES") == 1 and "DROP ALL ;" not in text.replace(value, "")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
 def test_any_text_round_trips_as_one_literal(text):
     query = Query.from_text(NAME_QUERY)
@@ -355,6 +355,14 @@ def test_query_output_is_csv_when_not_a_terminal_and_table_on_request(run_cli):
     assert lines[1].split() == ["scheme", "label", "concepts"]
     assert any(line.startswith("cg:VanguardTypeScheme") and line.endswith(" 5") for line in lines)
     assert lines[-1] == "7 rows"
+
+
+def test_query_output_is_a_table_on_a_terminal(run_cli, monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    code, out, _ = run_cli("query", "concepts-of-scheme")
+    assert code == 0 and out.splitlines()[0] == "Concepts of a scheme" and out.splitlines()[-1] == "5 rows"
+    code, out, _ = run_cli("query", "describe-term")
+    assert code == 0 and out.startswith("@prefix")
 
 
 def test_query_runs_a_file_and_ad_hoc_sparql_with_caregraph_prefixes(tmp_path, run_cli):
