@@ -726,7 +726,8 @@ class QueryResult:
             triples = sorted_triples(self.triples)
             prefixes = None if fmt == "nt" else _prefixes_used(triples)
             return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes)
-        return self._oxigraph_results().serialize(format=_RESULTS_FORMATS[fmt])
+        data = self._oxigraph_results().serialize(format=_RESULTS_FORMATS[fmt])
+        return data if data.endswith(b"\n") else data + b"\n"  # a shell prompt should not follow on the same line
 
     def _oxigraph_results(self) -> ox.QuerySolutions | ox.QueryBoolean:
         # One route to every W3C format: the rows as SPARQL JSON, read back by Oxigraph, written by its serialisers.
