@@ -66,3 +66,57 @@ def project_copy(tmp_path):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder)
     return Project.locate(root)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(graph, tmp_path_factory):
+    """A real Oxigraph SPARQL server on 127.0.0.1 holding the exported graph; yields its query URL.
+
+    The graph is exported to N-Triples, loaded with `oxigraph load` and served with `oxigraph serve-read-only` (the
+    PyPI `oxigraph` package of the test extras) on a free port; the server is stopped after the session.
+    """
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from caregraph.export import serialize
+
+    beside_python = Path(sys.executable).parent / "oxigraph"
+    binary = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+    if binary is None:
+        pytest.fail("the `oxigraph` server is not installed: pip install -e '.[test]'")
+    work = tmp_path_factory.mktemp("oxigraph")
+    exported = work / "caregraph.nt"
+    exported.write_bytes(serialize(graph, "nt"))
+    subprocess.run([binary, "load", "--location", str(work / "store"), "--file", str(exported)],
+                   check=True, capture_output=True, timeout=300)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(work / "server.log", "wb")
+    server = subprocess.Popen([binary, "serve-read-only", "--location", str(work / "store"),
+                               "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the Oxigraph server stopped: {(work / 'server.log').read_text()[-500:]}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the Oxigraph server did not answer on {url} within 30 s")
+            time.sleep(0.05)
+    yield url
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    log.close()

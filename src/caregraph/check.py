@@ -78,6 +78,14 @@ class _Context:
     project: Project
     sources_dir: Path | None
     finding: Callable[..., Finding]
+    _data_triples: list[ox.Triple] | None = None
+
+    @property
+    def data_triples(self) -> list[ox.Triple]:
+        """The triples of data/, parsed once for all the checks that need them."""
+        if self._data_triples is None:
+            self._data_triples = data_triples(self.project)
+        return self._data_triples
 
 
 # --- stored (SPARQL) checks ------------------------------------------------------------------------------------
@@ -187,12 +195,12 @@ def _undeclared_terms(context: _Context) -> Iterable[Finding]:
 
 
 def _unattested_triples(context: _Context) -> Iterable[Finding]:
-    for triple in unattested(context.graph.store, data_triples(context.project)):
+    for triple in unattested(context.graph.store, context.data_triples):
         yield context.finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
 
 
 def _blank_nodes(context: _Context) -> Iterable[Finding]:
-    for triple in data_triples(context.project):
+    for triple in context.data_triples:
         if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
             yield context.finding(_PYTHON_CHECKS["blank-node-in-data"], triple.subject, triple.predicate, triple.object)
 

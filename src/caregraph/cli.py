@@ -27,6 +27,7 @@ _EPILOG = """\
 examples:
   caregraph build                      merge ontology and data; write build/caregraph.ttl and .nt
   caregraph stats                      what the graph holds, per class and per source
+  caregraph queries                    the stored questions; run one with `caregraph query NAME`
   caregraph export --format trig -o caregraph.trig
   caregraph <command> --help           options and examples of one command
 """
@@ -251,9 +252,143 @@ def _run_import_reference(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+
+# --- query ---------------------------------------------------------------------------------------------------
+
+_QUERY_EPILOG = """\
+examples:
+  caregraph queries                                        the stored queries, with their parameters
+  caregraph query partnership-forms                        a stored query, with its defaults
+  caregraph query concepts-of-scheme --param scheme=cg:AccountableCareCharacteristicScheme
+  caregraph query kinds-of --param class=cg:Provider --param class=cg:Commissioner   one VALUES row each
+  caregraph query partnership-forms --format csv > forms.csv
+  caregraph query my-question.rq --format json             a query file of your own
+  caregraph query --sparql 'SELECT ?form ?label WHERE { ?form rdfs:subClassOf cg:Partnership ; rdfs:label ?label }'
+  caregraph query partnership-forms --endpoint http://localhost:7878/query   any SPARQL 1.1 endpoint
+
+output formats:
+  table   aligned columns, IRIs as prefixed names, cut to the terminal's width (for reading)
+  csv     W3C SPARQL 1.1 CSV results: full IRIs, plain values (for pandas, R, spreadsheets)
+  tsv     W3C SPARQL 1.1 TSV results: every value an RDF term (<iri>, "text"@en, 44)
+  json    W3C SPARQL 1.1 JSON results;  xml: W3C SPARQL XML results
+  turtle  for CONSTRUCT and DESCRIBE (also nt; xml is RDF/XML and json is JSON-LD for them)
+  The default is table on a terminal and csv when the output goes to a file or a pipe, so that nothing is
+  ever cut short; CONSTRUCT and DESCRIBE default to turtle, ASK prints true or false.
+
+Parameters become typed RDF terms in the query's VALUES blocks, never pasted text; the same rewritten query
+runs embedded and on an endpoint, so both give the same rows. Prefixed names may use caregraph's prefixes
+(cg:, cgd:, org:, prov:, skos: …), which ad-hoc queries may also use without declaring them.
+"""
+
+
+def _query_parser(commands) -> None:
+    p = commands.add_parser(
+        "query", formatter_class=_Formatter,
+        help="run a stored query, a query file or your own SPARQL, embedded or on an endpoint",
+        description="Run a stored query (by name, see `caregraph queries`), a .rq file, or SPARQL given with "
+                    "--sparql, on the embedded graph (no server needed) or on a SPARQL 1.1 endpoint.",
+        epilog=_QUERY_EPILOG)
+    p.add_argument("query", nargs="?", metavar="NAME|FILE.rq", help="a stored query's name or a query file")
+    p.add_argument("--sparql", metavar="TEXT", help="SPARQL text to run instead of a stored query")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="bind a parameter (repeat for several parameters or several values)")
+    p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
+                   help="output format (default: table on a terminal, else csv; turtle for CONSTRUCT)")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the embedded graph")
+    p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the endpoint (default: 60)")
+    p.set_defaults(run=_run_query)
+
+
+def _parameters(pairs: list[str]) -> dict[str, list[str]]:
+    from .errors import InputError
+
+    values: dict[str, list[str]] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise InputError(f"--param {pair!r}: write NAME=VALUE, e.g. --param scheme=cg:VanguardTypeScheme")
+        values.setdefault(name.strip(), []).append(value)
+    return values
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    from . import query as q
+    from .errors import InputError
+
+    if (args.query is None) == (args.sparql is None):
+        raise InputError("give a stored query's name, a .rq file, or --sparql TEXT (one of them)",
+                         hint="caregraph queries lists the stored queries")
+    project = _project(args)
+    if args.sparql is not None:
+        prepared = q.Query.from_text(args.sparql, "--sparql")
+    else:
+        prepared = q.resolve(args.query, project.queries_dir)
+    text = prepared.bind(_parameters(args.param))
+    if args.endpoint:
+        result = q.run_remote(args.endpoint, text, prepared.form,
+                              q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+    else:
+        from .graph import CareGraph
+
+        result = q.run_embedded(CareGraph.load(project, cache=not args.no_cache), text)
+    fmt = args.format
+    if fmt is None:
+        terminal = sys.stdout.isatty()
+        fmt = "turtle" if result.kind == "graph" else ("table" if terminal else "csv")
+    _write_stdout(result.serialize(fmt, title=prepared.summary if fmt == "table" else None))
+    return EXIT_OK
+
+
+# --- queries -------------------------------------------------------------------------------------------------
+
+def _queries_parser(commands) -> None:
+    p = commands.add_parser(
+        "queries", formatter_class=_Formatter,
+        help="list the stored queries, or show one query's documentation",
+        description="List the stored queries in queries/ with their titles and parameters; with a NAME, show "
+                    "that query's question, description, sources, parameters and how to run it.",
+        epilog="examples:\n  caregraph queries\n  caregraph queries concepts-of-scheme")
+    p.add_argument("name", nargs="?", metavar="NAME", help="a stored query to show in full")
+    p.set_defaults(run=_run_queries)
+
+
+def _run_queries(args: argparse.Namespace) -> int:
+    from . import query as q
+    from .tables import render_table
+
+    queries_dir = _project(args).queries_dir
+    if args.name:
+        print(_query_documentation(q.stored(args.name, queries_dir)))
+        return EXIT_OK
+    rows = []
+    for slug in q.library(queries_dir):
+        stored = q.stored(slug, queries_dir)
+        parameters = " ".join(f"{p.name}={p.default}" for p in stored.parameters.values())
+        rows.append((slug, stored.summary, parameters))
+    print(render_table(["name", "title", "parameters (defaults)"], rows,
+                       title=f"{len(rows)} stored queries — `caregraph queries NAME` shows one in full"))
+    return EXIT_OK
+
+
+def _query_documentation(stored) -> str:
+    lines = [f"{stored.slug} — {stored.summary}", "", f"question:    {stored.question}",
+             f"description: {stored.description}", f"sources:     {', '.join(stored.sources)}"]
+    if stored.tags:
+        lines.append(f"tags:        {', '.join(stored.tags)}")
+    if stored.parameters:
+        lines.append("parameters:")
+        for p in stored.parameters.values():
+            lines.append(f"  {p.name} ({p.type}, default {p.default}): {p.description}")
+    example = " ".join(f"--param {p.name}={p.default}" for p in stored.parameters.values())
+    lines += ["", f"run:         caregraph query {stored.slug} {example}".rstrip(), f"file:        {stored.display}"]
+    return "\n".join(lines)
+
+
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_build_parser, _check_parser, _export_parser, _import_reference_parser, _stats_parser]
+_COMMANDS = [_build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser, _query_parser,
+             _stats_parser]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .namespaces import OWL, RDF
+from .namespaces import OWL, RDF, RDFS
 
 
 def _to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -30,24 +30,54 @@ def _to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
+_AXIOM_PREDICATES = {RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf",
+                     OWL + "equivalentProperty", OWL + "propertyChainAxiom"}
+_PROPERTY_CHARACTERISTICS = {OWL + c for c in ("FunctionalProperty", "InverseFunctionalProperty", "TransitiveProperty",
+                                               "SymmetricProperty", "AsymmetricProperty", "IrreflexiveProperty")}
+
+
+def _split_by_relevance(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """(triples the OWL 2 RL rules can use, triples they cannot).
+
+    A rule fires on an individual's statement only through an axiom about its predicate — a domain, a range, a
+    super- or inverse property, a characteristic, a restriction on it. Statements whose predicate has none (labels,
+    quotations' words, claims' rdf:subject …) entail nothing but themselves, so leaving them out of the reasoner
+    changes nothing but its running time.
+    """
+    # The vocabulary of the axioms themselves (owl:* and these) always takes part.
+    active = {RDF + "type", RDF + "first", RDF + "rest", RDFS + "subClassOf", *_AXIOM_PREDICATES}
+    for t in triples:
+        p = t.predicate.value
+        if p in _AXIOM_PREDICATES or (p == RDF + "type" and t.object.value in _PROPERTY_CHARACTERISTICS):
+            active.add(t.subject.value)
+        if p in (OWL + "onProperty", OWL + "inverseOf", OWL + "equivalentProperty") and isinstance(
+                t.object, ox.NamedNode):
+            active.add(t.object.value)
+    relevant, inert = [], []
+    for t in triples:
+        p = t.predicate.value
+        (relevant if p in active or p.startswith(OWL) else inert).append(t)
+    return relevant, inert
+
+
 def materialise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples plus everything the OWL 2 RL rules entail from them."""
     import reasonable
+    from rdflib import Literal
 
+    relevant, inert = _split_by_relevance(list(triples))
     handle, path = tempfile.mkstemp(suffix=".ttl")  # reasonable reads Turtle files; N-Triples is valid Turtle
     try:
         with os.fdopen(handle, "wb") as stream:
-            ox.serialize(triples, stream, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(relevant, stream, format=ox.RdfFormat.N_TRIPLES)
         reasoner = reasonable.PyReasoner()
         reasoner.load_file(path)
         entailed = reasoner.reason()
     finally:
         os.unlink(path)
-    from rdflib import Literal
-
     # The rules also derive statements about literals, which RDF 1.1 cannot express as triples.
-    return [ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in entailed
-            if not isinstance(s, Literal)]
+    return inert + [ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in entailed
+                    if not isinstance(s, Literal)]
 
 
 @dataclass(frozen=True)

@@ -861,7 +861,10 @@ def _ccgs(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints) -
                        row[name_column])
             _membership(b, "ccgs", row, ods, footprints.organisation(row[stp_column]), row[stp_column], _fy(year))
     table = rows["nhsd-ccg-stp-2021"]
+    # A 2021 CCG is evidenced by the row that maps its own code to itself, where the table has one.
+    own_rows = {row["CCG21CDH"]: row for row in table if row["CCG_UNMAPPED"] == row["CCG21CDH"]}
     for row in _first_rows(table, "CCG21CDH"):
+        row = own_rows.get(row["CCG21CDH"], row)
         ods = row["CCG21CDH"]
         b.describe("ccgs", _org(ods), [ccg], [(ODS_CODE, ods), (GSS_CODE, row["CCG21CD"])], row, row["CCG21NM"])
         _membership(b, "ccgs", row, ods, _org(row["STP21CDH"]), row["STP21CDH"], _fy(2021))
@@ -978,7 +981,7 @@ def _place_in_footprint(b: _Builder, year: int, lad: str, stp: str, count: int, 
                         comment: str | None = None) -> None:
     b.record("local-authorities", _cgd(f"place-in-footprint-{year}-{lad}-{stp}"), _cg("PlaceInFootprint"),
              [(_cg("place"), _cgd("place-" + lad)), (_cg("footprint"), _footprint(stp)),
-              (_cg("lsoaCount"), _typed(count, "nonNegativeInteger")), (_cg("shareOfPlace"), _typed(share, "decimal")),
+              (_cg("lsoaCount"), _typed(count, "integer")), (_cg("shareOfPlace"), _typed(share, "decimal")),
               (HAS_TIME, _fy(year))], rows, comment)
 
 
@@ -1019,7 +1022,9 @@ def _vanguards(b: _Builder, rows: list[Row]) -> None:
         b.claim("vanguards", vanguard, _cg("vanguardType"), _cg(kind), [row])
         b.claim("vanguards", vanguard, ox.NamedNode(ORG + "memberOf"), PROGRAMME, [row])
         b.claim("vanguards", wave, A, _cg("DesignationWave"), [row])
-        b.claim("vanguards", wave, _cg("waveNumber"), _typed(int(row["wave"]), "positiveInteger"), [row])
+        b.claim("vanguards", wave, LABEL, _name(f"new care model vanguards, wave {row['wave']}"), [row],
+                "Named from the file's wave column.")
+        b.claim("vanguards", wave, _cg("waveNumber"), _typed(int(row["wave"]), "integer"), [row])
         b.claim("vanguards", wave, _cg("waveOf"), PROGRAMME, [row])
         announced = row["announced"]
         when = _calendar(("day-" if len(announced) == 10 else "month-") + announced)
