@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from caregraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES, RDF, sparql_prologue
-from caregraph.query import (LIBRARY_FIELDS, QueryResult, comparable, library, run_embedded, run_remote, stored,
-                             to_term)
+from caregraph.query import (LIBRARY_FIELDS, QueryResult, catalogue, comparable, library, run_embedded, run_remote,
+                             stored, to_term)
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -86,7 +86,21 @@ def _rdflib_result(rdflib_graph, text: str) -> QueryResult:
 
 
 def test_there_are_stored_queries():
-    assert len(SLUGS) >= 8
+    assert len(SLUGS) >= 25
+
+
+def test_every_query_has_a_topic():
+    untagged = [slug for slug in SLUGS if not _query(slug).tags]
+    assert not untagged, f"give these a '#+ tags:' line, its first tag the catalogue topic: {untagged}"
+
+
+def test_readme_catalogue_is_current():
+    readme = (REPO / "queries" / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->\n", readme.index("<!-- catalogue:")) + len("-->\n")
+    shown = readme[start:readme.index("<!-- end of catalogue -->")]
+    assert shown == catalogue(REPO / "queries"), (
+        "queries/README.md's catalogue is stale; regenerate it from the headers: "
+        "python -c \"from caregraph.query import catalogue; print(catalogue(), end='')\"")
 
 
 def test_every_expected_file_belongs_to_a_query():
@@ -138,3 +152,122 @@ def test_rdflib_agrees_on_the_file_as_written(slug, graph, rdflib_graph):
     theirs = _rdflib_result(rdflib_graph, query.source)
     ours = run_embedded(graph, query.bind())
     assert ours.same_values(theirs), _differences(theirs, ours)
+
+
+# --- the national reference questions, for every value, against the CSV rows ----------------------------------
+# These read the reference files with the csv module, independently of caregraph.reference, and ask the stored
+# queries about every CCG, local authority, ICB, footprint code and vanguard type the files list.
+
+REFERENCE = REPO / "data" / "reference"
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    import csv
+
+    with open(REFERENCE / name, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _answers(graph, slug: str, params: dict[str, str]) -> list[dict[str, object]]:
+    return run_embedded(graph, _query(slug).bind(params)).records()
+
+
+# (file, CCG column, STP column, a day of the financial year the lookup describes)
+CCG_LOOKUPS = [
+    ("jtrim-ons__ons-lookups__066_CCG17_STP17_lookup_Apr2017_v3.csv", "CCG17CDH", "STP17CD", "2017-09-30"),
+    ("jtrim-ons__ons-lookups__065_CCG18_STP18_lookup_Apr2018_v2.csv", "CCG18CDH", "STP18CD", "2018-09-30"),
+    ("jtrim-ons__ons-lookups__028_CCG19_STP19_lookup_Apr2019.csv", "CCG19CDH", "STP19CD", "2019-09-30"),
+    ("jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "CCG20CDH", "STP20CD", "2020-09-30"),
+    ("extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv", "CCG21CDH", "STP21CD", "2021-09-30"),
+]
+
+
+@pytest.mark.parametrize("lookup, ccg_column, stp_column, day", CCG_LOOKUPS, ids=[c[3][:4] for c in CCG_LOOKUPS])
+def test_partnership_of_every_ccg_follows_the_lookup_of_its_year(graph, lookup, ccg_column, stp_column, day):
+    expected = {row[ccg_column]: row[stp_column] for row in _csv(lookup)}
+    wrong = {}
+    for ccg, stp in sorted(expected.items()):
+        got = [r["footprintCode"] for r in _answers(graph, "partnership-of-ccg", {"ccg": ccg, "day": day})]
+        if got != [stp]:
+            wrong[ccg] = (got, stp)
+    assert not wrong, f"CCG: (answered, lookup) {wrong}"
+
+
+# (file, local authority column, STP column, a day of the financial year the lookup describes)
+LAD_LOOKUPS = [
+    ("derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv", "LAD17CD", "STP17CD", "2017-09-30"),
+    ("derived__jtrim-ons__ons-lookups__LAD19_CCG19_STP19_from_LSOA11_Apr2019.csv", "LAD19CD", "STP19CD", "2019-09-30"),
+    ("derived__jtrim-ons__ons-lookups__LAD20_CCG20_STP20_from_LSOA11_Apr2020.csv", "LAD20CD", "STP20CD", "2020-09-30"),
+]
+
+
+@pytest.mark.parametrize("lookup, lad_column, stp_column, day", LAD_LOOKUPS, ids=[c[3][:4] for c in LAD_LOOKUPS])
+def test_footprints_of_every_local_authority_follow_the_lsoa_counts(graph, lookup, lad_column, stp_column, day):
+    from collections import defaultdict
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    counts, totals, given = defaultdict(int), {}, {}
+    for row in _csv(lookup):  # the 2019 and 2020 files count per CCG as well: add the CCGs of one STP up
+        counts[row[lad_column], row[stp_column]] += int(row["LSOA11_count"])
+        totals[row[lad_column]] = int(row["LAD_LSOA11_total"])
+        if "share_of_LAD_LSOAs" in row:
+            given[row[lad_column], row[stp_column]] = Decimal(row["share_of_LAD_LSOAs"])
+    expected = defaultdict(set)
+    for (lad, stp), count in counts.items():
+        # The 2017 file gives the share to four places, a tie to the even digit (Craven: 29/32 = 0.9062); the
+        # later files give counts only, so their shares are rounded the same way.
+        share = given.get((lad, stp)) or (Decimal(count) / totals[lad]).quantize(Decimal("0.0001"), ROUND_HALF_EVEN)
+        expected[lad].add((stp, count, share))
+    wrong = {}
+    for lad, footprints in sorted(expected.items()):
+        got = {(r["footprintCode"], r["lsoas"], r["share"])
+               for r in _answers(graph, "partnership-of-local-authority", {"area": lad, "day": day})}
+        if got != footprints:
+            wrong[lad] = (sorted(got), sorted(footprints))
+    assert not wrong, f"local authority: (answered, lookup) {wrong}"
+
+
+@pytest.mark.parametrize("lookup, ccg_column, ods_column, period", [
+    ("jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "CCG20CDH", "STP20CDH", "cgd:fy-2020-21"),
+    ("extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv", "CCG21CDH", "STP21CDH", "cgd:fy-2021-22"),
+], ids=["2020", "2021"])
+def test_members_of_every_icb_follow_the_lookups_that_give_ods_codes(graph, lookup, ccg_column, ods_column, period):
+    from collections import defaultdict
+
+    expected = defaultdict(set)
+    for row in _csv(lookup):
+        expected[row[ods_column]].add(row[ccg_column])
+    icbs = {row["ICB_ODS_CODE"] for row in _csv("extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv")}
+    assert set(expected) == icbs  # every ICB kept the ODS code of its STP
+    wrong = {}
+    for icb, ccgs in sorted(expected.items()):
+        got = {r["memberOds"] for r in _answers(graph, "icb-members", {"icb": icb, "period": period})}
+        if got != ccgs:
+            wrong[icb] = (sorted(got), sorted(ccgs))
+    assert not wrong, f"ICB: (answered, lookup) {wrong}"
+
+
+def test_every_stp20_and_icb_code_finds_its_organisation(graph):
+    expected = {row["STP20CD"]: row["STP20CDH"] for row in _csv("jtrim-ons__ons-lookups__268_STP20_names_codes_Apr2020.csv")}
+    for row in _csv("extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv"):
+        expected[row["ICB22CD_GSS"]] = expected[row["ICB23CD_GSS"]] = row["ICB_ODS_CODE"]
+    wrong = {}
+    for code, ods in sorted(expected.items()):
+        got = {r["odsCode"] for r in _answers(graph, "footprint-by-code", {"code": code})}
+        if got != {ods}:
+            wrong[code] = (sorted(got), ods)
+    assert not wrong, f"code: (answered, files) {wrong}"
+
+
+def test_vanguards_of_every_type_are_the_rows_of_the_vanguard_file(graph):
+    from collections import defaultdict
+
+    types = {"ACC": "cg:AcuteCareCollaboration", "EHCH": "cg:EnhancedHealthInCareHomes",
+             "MCP": "cg:MultispecialtyCommunityProvider", "PACS": "cg:IntegratedPrimaryAndAcuteCareSystem",
+             "UEC": "cg:UrgentAndEmergencyCare"}
+    expected = defaultdict(set)
+    for row in _csv("compiled__england-nhs-uk-pages__new_care_models_vanguards_50.csv"):
+        expected[types[row["vanguard_type_code"]]].add((row["vanguard_name"], int(row["wave"])))
+    for concept, vanguards in expected.items():
+        got = {(r["name"], r["wave"]) for r in _answers(graph, "vanguards-of-type", {"type": concept})}
+        assert got == vanguards, concept

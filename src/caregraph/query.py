@@ -524,6 +524,21 @@ def library(queries_dir: str | Path | None = None) -> dict[str, Path]:
     return {path.stem: path for path in sorted(Path(queries_dir).glob("*.rq"))}
 
 
+def catalogue(queries_dir: str | Path | None = None) -> str:
+    """The stored queries as a Markdown table — topic (the first tag), query, question, parameters with their
+    defaults — sorted by topic, as queries/README.md shows it (a test keeps that copy current)."""
+    rows = []
+    for slug in library(queries_dir):
+        query = stored(slug, queries_dir)
+        parameters = "<br>".join(f"`{p.name}` (optional)" if p.default == "UNDEF" else f"`{p.name}` = `{p.default}`"
+                                 for p in query.parameters.values())
+        rows.append((query.tags[0] if query.tags else "", slug, query.question, parameters))
+    lines = ["| topic | query | question | parameters (default) |", "|---|---|---|---|"]
+    lines += [f"| {topic} | [`{slug}`]({slug}.rq) | {question} | {parameters} |"
+              for topic, slug, question, parameters in sorted(rows)]
+    return "\n".join(lines) + "\n"
+
+
 def stored(name: str, queries_dir: str | Path | None = None) -> Query:
     """The stored query ``name``; an unknown name raises :class:`UnknownTermError` with the closest names."""
     queries = library(queries_dir)
