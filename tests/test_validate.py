@@ -91,6 +91,8 @@ def test_references_to_the_graph_resolve_only_in_context(project, context_graph)
     assert not alone.conforms
     assert {r.path for r in alone.results if r.severity == "violation"} >= {"cg:hasFootprint", "cg:inRegion",
                                                                             "prov:wasQuotedFrom"}
+    (footprint,) = [r for r in alone.results if r.path == "cg:hasFootprint"]
+    assert footprint.hint.startswith("cgd:footprint-E54000054 is not in the graph yet. Footprints are")
     assert validate_records([VALID_ICS], context_graph).conforms
 
 

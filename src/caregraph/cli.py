@@ -153,7 +153,7 @@ def _run_stats(args: argparse.Namespace) -> int:
 # --- validate ------------------------------------------------------------------------------------------------
 
 def _validate_parser(commands) -> None:
-    from .validate import FORMATS
+    from .validate import ENGINES, FORMATS
 
     p = commands.add_parser(
         "validate", formatter_class=_Formatter,
@@ -175,6 +175,9 @@ def _validate_parser(commands) -> None:
                    help="text for people (default), json for scripts, turtle for the SHACL report")
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
+    p.add_argument("--engine", default="fast", choices=ENGINES,
+                   help="fast (default): SPARQL rules run once per graph in the embedded store; pyshacl: every "
+                        "shape in pyshacl, the reference (same results, much slower on large graphs)")
     p.set_defaults(run=_run_validate)
 
 
@@ -186,10 +189,10 @@ def _run_validate(args: argparse.Namespace) -> int:
     shapes = load_shapes(args.shapes) if args.shapes else None
     if args.files:
         _progress(args, f"validating {len(args.files)} file(s) in the context of the graph")
-        report = validate_records(args.files, graph, shapes)
+        report = validate_records(args.files, graph, shapes, engine=args.engine)
     else:
         _progress(args, "validating the whole graph")
-        report = validate_graph(graph, shapes)
+        report = validate_graph(graph, shapes, engine=args.engine)
     sys.stdout.write(render(report, args.format))
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
 

@@ -587,6 +587,7 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     """
     shapes = shapes if shapes is not None else project_shapes(_project_of(graph))
     results = _shacl_results(graph.store, graph.to_rdflib(), shapes, engine, {}, {}, keep=None)
+    results = _name_missing_values(results, graph.store)
     results += _graph_convention_results(graph, _Vocabulary.of(graph.store), {})
     labels = _labels(graph.store, {_ox_term(r.terms["focus"]) for r in results})
     results = [_with_label(r, labels) for r in results]
@@ -601,6 +602,22 @@ def _ox_term(term):
     if isinstance(term, rdflib.BNode):
         return ox.BlankNode(str(term))
     return ox.NamedNode(str(term))
+
+
+def _name_missing_values(results: list[Result], store: ox.Store) -> list[Result]:
+    """Say so in the hint when a value of the wrong kind is simply not in the graph (a typo, or not added yet)."""
+    import rdflib
+
+    out = []
+    for result in results:
+        value = result.terms.get("value")
+        if (result.component in ("sh:ClassConstraintComponent", "sh:NodeConstraintComponent")
+                and isinstance(value, rdflib.URIRef)
+                and next(iter(store.quads_for_pattern(ox.NamedNode(str(value)), None, None, _DEFAULT)), None) is None):
+            hint = f"{result.value} is not in the graph yet. {result.hint}"
+            result = dataclasses.replace(result, hint=hint.strip())
+        out.append(result)
+    return out
 
 
 def _with_label(result: Result, labels: dict[str, str]) -> Result:
@@ -709,7 +726,7 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     labels = _labels(small, record_nodes)
     # Every node of the small graph is validated and the results are filtered afterwards: pyshacl's own
     # focus_nodes option also filters the value nodes that sh:node checks, so those checks would pass unseen.
-    results = _shacl_results(small, data_graph, shapes, engine, labels, origin, keep)
+    results = _name_missing_values(_shacl_results(small, data_graph, shapes, engine, labels, origin, keep), small)
     new_triples = [t for t in triples if t.subject in record_nodes]
     results += _convention_results(new_triples, graph.store, _Vocabulary.of(graph.store), labels, origin)
     return Report(sorted(results, key=_order), records=len(record_nodes), files=shown_files, shapes_graph=shapes)
