@@ -376,3 +376,13 @@ def test_malformed_records_never_crash_the_validator(statements, damage, fmt, cl
     assert "Traceback" not in err and "internal error" not in err
     if code == 2:
         assert err.startswith("caregraph: error: ")
+
+
+# --- the shipped graph ---------------------------------------------------------------------------------------
+
+def test_the_shipped_graph_conforms(graph):
+    from caregraph.validate import validate_graph
+
+    report = validate_graph(graph)
+    violations = [(r.focus, r.path, r.message) for r in report.results if r.severity == "violation"]
+    assert report.conforms, violations

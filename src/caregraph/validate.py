@@ -2,7 +2,9 @@
 
 Three entry points:
 
-* :func:`validate_graph` — the whole built graph (ontology, data and calendar) with pyshacl, the reference engine.
+* :func:`validate_graph` — the whole built graph (ontology, data and calendar). pyshacl is the reference engine;
+  the default engine gives it the core constraints and runs the SPARQL rules once per graph in the embedded store
+  (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
   graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that.
@@ -18,14 +20,15 @@ pyshacl and rdflib are slow to import, so they are imported inside the functions
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
+import re
 import logging
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-import dataclasses
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -268,8 +271,6 @@ def _focus_nodes(store: ox.Store, targets: tuple[tuple[str, str], ...]) -> set:
 
 def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labels: dict[str, str],
                          files: dict[str, str], keep: set[str] | None) -> list[Result]:
-    import re
-
     import rdflib
 
     results = []
@@ -473,11 +474,10 @@ def _convention_result(shape: str, focus, path, value, message: str, hint: str, 
     )
 
 
-def _convention_results(triples: list[ox.Triple], store: ox.Store, vocabulary: _Vocabulary,
+def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode], vocabulary: _Vocabulary,
                         labels: dict[str, str], files: dict[str, str]) -> list[Result]:
-    """Undeclared terms, blank nodes and untyped records among ``triples`` (types may come from ``store``)."""
+    """Undeclared terms and blank nodes among ``triples``, and the ``untyped`` records."""
     results = []
-    seen_terms = set()
     for t in triples:
         s, p, o = t.subject, t.predicate, t.object
         positions = [(p, "property")]
@@ -488,14 +488,10 @@ def _convention_results(triples: list[ox.Triple], store: ox.Store, vocabulary: _
         elif isinstance(o, ox.NamedNode):
             positions.append((o, "term"))
         for term, kind in positions:
-            if not isinstance(term, ox.NamedNode) or not vocabulary.checks(term.value):
+            if not isinstance(term, ox.NamedNode) or not vocabulary.checks(term.value) or term.value in vocabulary.kinds:
                 continue
-            if term.value in vocabulary.kinds or (s, p, term) in seen_terms:
-                continue
-            seen_terms.add((s, p, term))
             suggestions = vocabulary.suggestions(term.value, kind)
-            what = {"class": "class", "property": "property"}.get(kind, "term")
-            message = f"{curie(term.value)} is not a {what} the caregraph ontology declares"
+            message = f"{curie(term.value)} is not a {kind} the caregraph ontology declares"
             message += f"; did you mean {' or '.join(suggestions)}?" if suggestions else "."
             results.append(_convention_result(
                 "DeclaredTermsShape", s, p, term if term != p else None, message,
@@ -509,43 +505,43 @@ def _convention_results(triples: list[ox.Triple], store: ox.Store, vocabulary: _
                     "point at it.",
                     "Give the node an IRI in the cgd: namespace, named by its kind: cgd:claim-…, "
                     "cgd:designation-…, cgd:quote-….", labels, files))
-    described = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(CGD)}
-    typed = {t.subject for t in triples if t.predicate == _TYPE}
-    for node in sorted(described - typed, key=lambda n: n.value):
-        if next(iter(store.quads_for_pattern(node, _TYPE, None, _DEFAULT)), None) is None:
-            results.append(_convention_result(
-                "TypedRecordsShape", node, _TYPE, None,
-                "This record has no type (rdf:type), so no shape can check it.",
-                "Say what it is: a cg:IntegratedCareSystem, a cg:Claim, a cg:Quotation …", labels, files))
-    # One result per blank node and place is enough, however many triples mention it.
+    for node in untyped:
+        results.append(_convention_result(
+            "TypedRecordsShape", node, _TYPE, None, "This record has no type (rdf:type), so no shape can check it.",
+            "Say what it is: a cg:IntegratedCareSystem, a cg:Claim, a cg:Quotation …", labels, files))
+    # One result per node, property and value is enough, however many triples repeat it.
     unique = {(r.focus, r.path, r.value, r.shape): r for r in results}
     return list(unique.values())
 
 
-def _graph_convention_results(graph: CareGraph, vocabulary: _Vocabulary, labels: dict[str, str]) -> list[Result]:
+def _record_convention_results(triples: list[ox.Triple], store: ox.Store, labels: dict[str, str],
+                               files: dict[str, str]) -> list[Result]:
+    """The conventions for new records; a record may be typed by the graph it extends."""
+    typed = {t.subject for t in triples if t.predicate == _TYPE}
+    untyped = sorted((t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
+                      and t.subject.value.startswith(CGD) and t.subject not in typed
+                      and next(iter(store.quads_for_pattern(t.subject, _TYPE, None, _DEFAULT)), None) is None),
+                     key=lambda n: n.value)
+    return _convention_results(triples, dict.fromkeys(untyped), _Vocabulary.of(store), labels, files)
+
+
+def _graph_convention_results(store: ox.Store) -> list[Result]:
     """The conventions over the whole graph, by query rather than by reading every triple in Python."""
+    vocabulary = _Vocabulary.of(store)
     checked = " || ".join(f'STRSTARTS(STR(?t), "{ns}")' for ns in vocabulary.namespaces) or "false"
-    rows = graph.store.query(f"""
-        SELECT DISTINCT ?s ?p ?t WHERE {{
-          {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }}
-          FILTER(({checked}) && !STRSTARTS(STR(?t), "{CGD}"))
-        }}""")
+    terms = [row["t"] for row in store.query(f"""
+        SELECT DISTINCT ?t WHERE {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} FILTER({checked}) }}""")]
     triples = []
-    for row in rows:
-        if row["t"].value in vocabulary.kinds:
-            continue
-        if row["p"] is None:
-            o = next(iter(graph.store.quads_for_pattern(row["s"], row["t"], None, _DEFAULT))).object
-            triples.append(ox.Triple(row["s"], row["t"], o))
-        else:
-            triples.append(ox.Triple(row["s"], row["p"], row["t"]))
-    for row in graph.store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"):
-        triples.append(ox.Triple(row["s"], row["p"], row["o"]))
-    for row in graph.store.query(f"""
-            SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}"))
-                                        FILTER NOT EXISTS {{ ?s a ?type }} }}"""):
-        triples.append(ox.Triple(row["s"], ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode(CGD)))
-    return _convention_results(triples, graph.store, vocabulary, labels, {})
+    for term in terms:
+        if vocabulary.checks(term.value) and term.value not in vocabulary.kinds:
+            triples += [q.triple for q in store.quads_for_pattern(None, term, None, _DEFAULT)]
+            triples += [q.triple for q in store.quads_for_pattern(None, None, term, _DEFAULT)]
+    triples += [ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }")]
+    untyped = [row["s"] for row in store.query(f"""
+        SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}"))
+                                    FILTER NOT EXISTS {{ ?s a ?type }} }} ORDER BY ?s""")]
+    return _convention_results(triples, untyped, vocabulary, {}, {})
 
 
 # --- labels --------------------------------------------------------------------------------------------------
@@ -587,8 +583,7 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     """
     shapes = shapes if shapes is not None else project_shapes(_project_of(graph))
     results = _shacl_results(graph.store, graph.to_rdflib(), shapes, engine, {}, {}, keep=None)
-    results = _name_missing_values(results, graph.store)
-    results += _graph_convention_results(graph, _Vocabulary.of(graph.store), {})
+    results = _name_missing_values(results, graph.store) + _graph_convention_results(graph.store)
     labels = _labels(graph.store, {_ox_term(r.terms["focus"]) for r in results})
     results = [_with_label(r, labels) for r in results]
     records = sum(1 for _ in graph.store.query(f"""
@@ -728,7 +723,7 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     # focus_nodes option also filters the value nodes that sh:node checks, so those checks would pass unseen.
     results = _name_missing_values(_shacl_results(small, data_graph, shapes, engine, labels, origin, keep), small)
     new_triples = [t for t in triples if t.subject in record_nodes]
-    results += _convention_results(new_triples, graph.store, _Vocabulary.of(graph.store), labels, origin)
+    results += _record_convention_results(new_triples, graph.store, labels, origin)
     return Report(sorted(results, key=_order), records=len(record_nodes), files=shown_files, shapes_graph=shapes)
 
 
