@@ -288,6 +288,8 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                 continue
             bound = {name: row[name] for name in variables if row[name] is not None}
             value = bound.get("value", this)
+            if isinstance(value, ox.BlankNode):
+                continue  # as in _shape_results: the named-nodes convention reports it
             path = bound.get("path")
             identity = (this, path, value, tuple(sorted((k, str(v)) for k, v in bound.items())))
             if identity in seen:
@@ -390,8 +392,9 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
                    keep: set[str] | None) -> list[Result]:
     """pyshacl's validation results as :class:`Result`, keeping only focus nodes in ``keep`` (None: all).
 
-    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about a
-    blank node: the convention that every node has an IRI reports it, and nothing else can be fixed before that.
+    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about or
+    pointing at a blank node: the convention that every node has an IRI reports it, and nothing else about it can
+    be fixed before that (nor named: rdflib renames blank nodes).
     """
     import rdflib
 
@@ -401,6 +404,8 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
         focus = report_graph.value(node, sh.focusNode)
         key = _key(focus)
         if isinstance(focus, rdflib.BNode) or (keep is not None and key not in keep):
+            continue
+        if isinstance(report_graph.value(node, sh.value), rdflib.BNode):
             continue
         shape = report_graph.value(node, sh.sourceShape)
         constraint = report_graph.value(node, sh.sourceConstraint)
