@@ -59,7 +59,7 @@ def test_a_period_names_both_ends():
 ])
 def test_malformed_calendar_terms_are_refused_with_a_reason(local, words):
     with pytest.raises(InputError, match=words):
-        calendar.describe(CGD + local)
+        calendar.validate_iri(CGD + local)
 
 
 def test_only_the_calendar_part_of_the_namespace_counts_as_calendar():

@@ -41,8 +41,8 @@ def test_build_writes_turtle_and_ntriples(run_cli, tmp_path, graph):
     assert len(parsed) == len(graph)
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_export_writes_each_format_to_stdout(run_cli, fmt, graph):
+@pytest.mark.parametrize("fmt", ["jsonld", "nt"])  # every format is tested through the API in test_export.py
+def test_export_writes_a_format_to_stdout(run_cli, fmt, graph):
     code, out, _ = run_cli("-q", "export", "--format", fmt)
     assert code == 0
     assert len({q.triple for q in ox.parse(input=out.encode(), format=FORMATS[fmt][0])}) == len(graph)

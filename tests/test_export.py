@@ -18,9 +18,22 @@ def reference(graph):
     return graph.to_rdflib()
 
 
+@pytest.fixture(scope="module")
+def exported(graph):
+    """Each format serialised once for the module's tests."""
+    cache = {}
+
+    def get(fmt):
+        if fmt not in cache:
+            cache[fmt] = serialize(graph, fmt)
+        return cache[fmt]
+
+    return get
+
+
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_every_format_parses_back_isomorphic_with_rdflib(graph, reference, fmt):
-    data = serialize(graph, fmt)
+def test_every_format_parses_back_isomorphic_with_rdflib(reference, exported, fmt):
+    data = exported(fmt)
     if fmt == "trig":
         dataset = rdflib.Dataset()
         dataset.parse(data=data, format="trig")
@@ -33,13 +46,13 @@ def test_every_format_parses_back_isomorphic_with_rdflib(graph, reference, fmt):
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_every_format_is_read_by_pyoxigraph_with_the_same_triple_count(graph, fmt):
-    quads = list(ox.parse(input=serialize(graph, fmt), format=FORMATS[fmt][0]))
+def test_every_format_is_read_by_pyoxigraph_with_the_same_triple_count(graph, exported, fmt):
+    quads = list(ox.parse(input=exported(fmt), format=FORMATS[fmt][0]))
     assert len({q.triple for q in quads}) == len(graph)
 
 
-def test_trig_puts_the_ontology_and_the_calendar_in_their_own_graphs(graph):
-    names = {q.graph_name.value for q in ox.parse(input=serialize(graph, "trig"), format=ox.RdfFormat.TRIG)}
+def test_trig_puts_the_ontology_and_the_calendar_in_their_own_graphs(exported):
+    names = {q.graph_name.value for q in ox.parse(input=exported("trig"), format=ox.RdfFormat.TRIG)}
     assert "https://w3id.org/caregraph/id/graph-ontology" in names
     assert "https://w3id.org/caregraph/id/graph-unattested" not in names
 
@@ -52,12 +65,12 @@ def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(pro
     assert forward == backward
 
 
-def test_inferred_export_adds_entailments(graph):
+def test_inferred_export_adds_entailments(graph, exported):
     def ground(data):
         triples = {q.triple for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
         return {t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
 
-    plain, inferred = ground(serialize(graph, "nt")), ground(serialize(graph, "nt", inferred=True))
+    plain, inferred = ground(exported("nt")), ground(serialize(graph, "nt", inferred=True))
     assert plain < inferred
     # the class hierarchy is entailed: every clinical commissioning group is a commissioner
     ccg_is_commissioner = ox.Triple(ox.NamedNode("https://w3id.org/caregraph/def#ClinicalCommissioningGroup"),

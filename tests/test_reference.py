@@ -188,7 +188,7 @@ def test_the_50_vanguards_have_type_wave_announcement_and_programme(graph, rows)
     found = {name: (code, wave, start) for name, code, wave, start in solutions(graph, """
         SELECT ?name ?code ?wave ?start WHERE {
           ?v a cg:Vanguard ; rdfs:label ?name ; cg:vanguardType/skos:notation ?code ;
-             org:memberOf cgd:programme-new-care-models .
+             cg:partOfProgramme cgd:programme-new-care-models .
           ?d a cg:Designation ; cg:designatedArea ?v ; cg:inWave/cg:waveNumber ?wave ;
              time:hasTime/time:hasBeginning/time:inXSDDate ?start .
         }""", "name", "code", "wave", "start")}

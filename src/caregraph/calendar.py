@@ -89,9 +89,9 @@ def _span(iri: str) -> tuple[str, date | None, date | None]:
     if kind == "from":
         d = _day(*g, iri)
         return f"from {d.day} {d:%B %Y}", d, None
+    # A period that ends before it begins is still described as written, so that the shapes can report it
+    # against the record that points at it (see ontology/shapes/change.ttl); validate_iri rejects it.
     first, last = _day(*g[:3], iri), _day(*g[3:], iri)
-    if last < first:
-        raise InputError(f"{iri} ends before it begins")
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}", first, last
 
 
@@ -128,4 +128,6 @@ def describe(iri: str) -> list[Triple]:
 
 def validate_iri(iri: str) -> None:
     """Raise :class:`InputError` with a clear message if ``iri`` looks like a calendar term but is malformed."""
-    _span(iri)
+    _, first, last = _span(iri)
+    if last is not None and first is not None and last < first:
+        raise InputError(f"{iri} ends before it begins")

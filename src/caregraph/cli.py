@@ -28,6 +28,8 @@ examples:
   caregraph build                      merge ontology and data; write build/caregraph.ttl and .nt
   caregraph stats                      what the graph holds, per class and per source
   caregraph queries                    the stored questions; run one with `caregraph query NAME`
+  caregraph validate my-record.ttl     does a new record fit the model? (exit 0 yes, 1 no)
+  caregraph add my-record.ttl          validate it and, if it conforms, copy it into data/
   caregraph export --format trig -o caregraph.trig
   caregraph <command> --help           options and examples of one command
 """
@@ -385,10 +387,92 @@ def _query_documentation(stored) -> str:
     return "\n".join(lines)
 
 
+# --- validate ------------------------------------------------------------------------------------------------
+
+def _validate_parser(commands) -> None:
+    from .validate import ENGINES, FORMATS
+
+    p = commands.add_parser(
+        "validate", formatter_class=_Formatter,
+        help="check records, or the whole graph, against the SHACL shapes and say what is wrong in plain words",
+        description="Check records against the SHACL shapes in ontology/shapes/. With FILEs, the records in them "
+                    "are checked in the context of the graph (so they may point at the organisations, places, "
+                    "quotations and sources it holds) and only those records are reported; with none, the whole "
+                    "graph is checked. Exit code 0 when everything conforms, 1 when a record has a violation "
+                    "(warnings alone do not fail), 2 for broken input.",
+        epilog="examples:\n"
+               "  caregraph validate examples/valid/later-wave-ics.ttl     check one new record\n"
+               "  caregraph validate my-ics.ttl my-contract.ttl            several records together\n"
+               "  caregraph validate                                       the whole shipped graph\n"
+               "  caregraph validate my-ics.ttl --format json | jq .results\n"
+               "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
+               "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes")
+    p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
+    p.add_argument("--format", "-f", default="text", choices=FORMATS,
+                   help="text for people (default), json for scripts, turtle for the SHACL report")
+    p.add_argument("--shapes", metavar="FILE", action="append",
+                   help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
+    p.add_argument("--engine", default="fast", choices=ENGINES,
+                   help="fast (default): SPARQL rules run once per graph in the embedded store; pyshacl: every "
+                        "shape in pyshacl, the reference (same results, much slower on large graphs)")
+    p.set_defaults(run=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from .errors import EXIT_NOT_CONFORMING
+    from .validate import load_shapes, render, validate_graph, validate_records
+
+    graph = _load(args)
+    shapes = load_shapes(args.shapes) if args.shapes else None
+    if args.files:
+        _progress(args, f"validating {len(args.files)} file(s) in the context of the graph")
+        report = validate_records(args.files, graph, shapes, engine=args.engine)
+    else:
+        _progress(args, "validating the whole graph")
+        report = validate_graph(graph, shapes, engine=args.engine)
+    sys.stdout.write(render(report, args.format))
+    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+
+
+# --- add -----------------------------------------------------------------------------------------------------
+
+def _add_parser(commands) -> None:
+    p = commands.add_parser(
+        "add", formatter_class=_Formatter,
+        help="validate a record and, only if it conforms, copy it into data/",
+        description="Validate the record in FILE in the context of the graph and, only if it conforms, copy it "
+                    "unchanged into data/<folder>/ — areas/ for a partnership, organisations/, contracts/ or "
+                    "sources/ by the kind of its main node. The copy is atomic and never replaces an existing "
+                    "file; when the record does not conform nothing is written and the report says why (exit 1).",
+        epilog="examples:\n"
+               "  caregraph add my-ics.ttl                       → data/areas/my-ics.ttl\n"
+               "  caregraph add my-contract.ttl                  → data/contracts/my-contract.ttl\n"
+               "  caregraph add my-record.ttl --folder areas     choose the folder yourself")
+    p.add_argument("file", metavar="FILE", help="a Turtle file holding one record and its claims and quotations")
+    p.add_argument("--folder", metavar="NAME", help="the folder of data/ to add it to (default: by its kind)")
+    p.set_defaults(run=_run_add)
+
+
+def _run_add(args: argparse.Namespace) -> int:
+    from .errors import EXIT_NOT_CONFORMING
+    from .validate import add_record, render_text
+
+    graph = _load(args)
+    outcome = add_record(args.file, graph, folder=args.folder)
+    if outcome.target is None:
+        sys.stdout.write(render_text(outcome.report))
+        print("caregraph: nothing was added: the record does not conform", file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    if outcome.report.results:
+        sys.stdout.write(render_text(outcome.report))
+    print(f"added {graph.project.relative(outcome.target) if graph.project else outcome.target}")
+    return EXIT_OK
+
+
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser, _query_parser,
-             _stats_parser]
+_COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser,
+             _query_parser, _stats_parser, _validate_parser]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,6 +8,9 @@ CG = "https://w3id.org/caregraph/def#"
 CGD = "https://w3id.org/caregraph/id/"
 """caregraph's individuals: organisations, partnerships, places, records, claims, sources, calendar terms."""
 
+CGSH = "https://w3id.org/caregraph/shapes#"
+"""caregraph's SHACL shapes (ontology/shapes/): one node shape per kind of record, named property shapes."""
+
 ONTOLOGY_IRI = "https://w3id.org/caregraph/def"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -24,6 +27,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 PREFIXES: dict[str, str] = {
     "cg": CG,
     "cgd": CGD,
+    "cgsh": CGSH,
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": DCTERMS,
     "foaf": "http://xmlns.com/foaf/0.1/",

@@ -1020,7 +1020,7 @@ def _vanguards(b: _Builder, rows: list[Row]) -> None:
         vanguard, wave = _cgd("vanguard-" + slug), _cgd("wave-vanguards-" + row["wave"])
         b.describe("vanguards", vanguard, [_cg("Vanguard")], [], row, name)
         b.claim("vanguards", vanguard, _cg("vanguardType"), _cg(kind), [row])
-        b.claim("vanguards", vanguard, ox.NamedNode(ORG + "memberOf"), PROGRAMME, [row])
+        b.claim("vanguards", vanguard, _cg("partOfProgramme"), PROGRAMME, [row])
         b.claim("vanguards", wave, A, _cg("DesignationWave"), [row])
         b.claim("vanguards", wave, LABEL, _name(f"new care model vanguards, wave {row['wave']}"), [row],
                 "Named from the file's wave column.")
