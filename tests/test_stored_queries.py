@@ -237,7 +237,8 @@ def test_members_of_every_icb_follow_the_lookups_that_give_ods_codes(graph, look
     expected = defaultdict(set)
     for row in _csv(lookup):
         expected[row[ods_column]].add(row[ccg_column])
-    icbs = {row["ICB_ODS_CODE"] for row in _csv("extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv")}
+    icb_file = "extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv"
+    icbs = {row["ICB_ODS_CODE"] for row in _csv(icb_file)}
     assert set(expected) == icbs  # every ICB kept the ODS code of its STP
     wrong = {}
     for icb, ccgs in sorted(expected.items()):
@@ -248,7 +249,8 @@ def test_members_of_every_icb_follow_the_lookups_that_give_ods_codes(graph, look
 
 
 def test_every_stp20_and_icb_code_finds_its_organisation(graph):
-    expected = {row["STP20CD"]: row["STP20CDH"] for row in _csv("jtrim-ons__ons-lookups__268_STP20_names_codes_Apr2020.csv")}
+    stp20 = _csv("jtrim-ons__ons-lookups__268_STP20_names_codes_Apr2020.csv")
+    expected = {row["STP20CD"]: row["STP20CDH"] for row in stp20}
     for row in _csv("extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv"):
         expected[row["ICB22CD_GSS"]] = expected[row["ICB23CD_GSS"]] = row["ICB_ODS_CODE"]
     wrong = {}
