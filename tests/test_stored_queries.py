@@ -108,6 +108,11 @@ def test_every_expected_file_belongs_to_a_query():
     assert not orphans, f"expected files without a query: {orphans}"
 
 
+def test_every_expected_file_says_what_it_follows():
+    silent = [p.name for p in EXPECTED.iterdir() if not p.read_text(encoding="utf-8").startswith("#")]
+    assert not silent, f"open these with '#' lines naming the words or data rows they follow: {silent}"
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_header_is_complete_and_sources_are_described(slug, graph):
     query = _query(slug)
