@@ -4,7 +4,8 @@ A triple of the data is attested when (see ontology/provenance.ttl):
 
 * its subject is a sourced record (a designation, a dated membership, a claim, …) derived from a quotation, or
 * a claim reifies it (``rdf:subject``, ``rdf:predicate``, ``rdf:object``) and is derived from a quotation, or
-* its subject is a quotation, a source document or a reference dataset (the evidence describes itself).
+* its subject is a quotation, a source document or a reference dataset (the evidence describes itself), or
+* it gives the type or name of the publisher that a source document or reference dataset names.
 
 The source of a quotation is its ``prov:wasQuotedFrom``. Quotations are compared with their source text with white
 space collapsed and typographic quotes, dashes and bullets folded, because the texts keep the line breaks and
@@ -120,6 +121,15 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
     for node, sources in record_sources.items():
         for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
             by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+    # The publisher a source document or dataset names is described, as far as its name and kind, by that
+    # evidence's own metadata; anything more said about it needs a claim like any other statement.
+    query_publishers = sparql_prologue() + """
+        SELECT ?s ?p ?o ?source WHERE {
+          ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
+          ?source dcterms:publisher ?s . ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label))
+        }"""
+    for s in store.query(query_publishers):
+        by_triple[(s["s"], s["p"], s["o"])].add(s["source"].value)
     query_claims = sparql_prologue() + """
         SELECT ?s ?p ?o ?source WHERE {
           ?claim a cg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;

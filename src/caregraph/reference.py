@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from .errors import InputError
 from .export import sorted_triples
 from .files import atomic_write
+from .graph import parse_turtle
 from .namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 COMMAND = "caregraph import-reference"
@@ -673,7 +674,20 @@ def _lsoa_counts(rows: list[Row], lad_column: str, stp_column: str):
 
 # --- the concerns --------------------------------------------------------------------------------------------
 
+# The publishers the datasets name, described as the datasets' own metadata describes them (NHS England is
+# described, with its sources' words, in data/organisations/).
+PUBLISHERS = {
+    "org-health-foundation": "The Health Foundation",
+    "org-nhs-digital": "NHS Digital",
+    "org-office-for-national-statistics": "Office for National Statistics",
+    "org-royal-college-of-paediatrics-and-child-health": "Royal College of Paediatrics and Child Health",
+}
+
+
 def _datasets(b: _Builder) -> None:
+    for local, name in sorted(PUBLISHERS.items()):
+        b.add("datasets", _cgd(local), A, ox.NamedNode(ORG + "Organization"))
+        b.add("datasets", _cgd(local), LABEL, _name(name))
     for d in DATASETS:
         s = ox.NamedNode(d.iri)
         b.add("datasets", s, A, _cg("ReferenceDataset"))
@@ -913,7 +927,18 @@ _FIRST_WAVE = {
 """The ten ICS19 codes → the shared system entities (see shared-iris) and their STP footprints of April 2019."""
 
 
-def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints) -> None:
+def _display_labels(areas_dir: Path) -> dict[str, str]:
+    """The display name (rdfs:label) that the source-derived records in data/areas/ give each entity."""
+    labels = {}
+    for path in sorted(areas_dir.glob("*.ttl")):
+        for triple in parse_turtle(path):
+            if triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode):
+                labels[triple.subject.value] = triple.object.value
+    return labels
+
+
+def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints,
+                display_labels: Mapping[str, str]) -> None:
     ccg19 = rows["ons-ccg-stp-2019"]
     for row in rows["ons-ics-2019"]:
         code, name = row["ICS19CD"], row["ICS19NM"]
@@ -925,7 +950,10 @@ def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footpri
         b.describe("first-wave-ics", footprint, [FOOTPRINT], [(GSS_CODE, code)], row, name)
         b.claim("first-wave-ics", footprint, HAS_TIME, _calendar("month-2019-12"), [row])
         b.claim("first-wave-ics", system, A, _cg("IntegratedCareSystem"), [row])
-        b.claim("first-wave-ics", system, ALT_LABEL, _name(name), [row])
+        # Where ONS uses the display name the sources give, it attests that label rather than adding an
+        # alternative one equal to it.
+        name_property = LABEL if display_labels.get(system.value) == name else ALT_LABEL
+        b.claim("first-wave-ics", system, name_property, _name(name), [row])
         b.claim("first-wave-ics", system, HAS_FOOTPRINT, footprint, [row],
                 f"ONS lists {name!r} ({code}) among the integrated care systems of December 2019: it is the "
                 f"first-wave area that caregraph describes as {_local(system)}.")
@@ -1054,7 +1082,8 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     _stps(b, rows, footprints)
     _ccgs(b, rows, footprints)
     _icbs(b, rows)
-    _first_wave(b, rows, footprints)
+    # The first-wave systems are the source-derived entities of data/areas/ beside data/reference/.
+    _first_wave(b, rows, footprints, _display_labels(reference_dir.parent / "areas"))
     _local_authorities(b, rows)
     _trusts(b, rows, footprints)
     _vanguards(b, rows["nhse-vanguards"])
