@@ -1,4 +1,8 @@
-"""Readable tables for the terminal: aligned columns, cut to the terminal's width, numbers to the right."""
+"""Readable tables for the terminal: aligned columns, cut to the terminal's width, numbers to the right.
+
+A table far wider than the terminal would be cut to stubs of every column, so it is shown instead as one block per
+row, a line per column (as ``psql`` does in expanded mode): nothing is cut and each value can be read whole.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, wi
             widths[i] = max(widths[i], len(value))
     limit = width or shutil.get_terminal_size((120, 24)).columns
     separators = 2 * (len(headers) - 1)
+    if len(headers) > 2 and sum(widths) + separators > _EXPAND_BEYOND * limit:
+        return _render_records(headers, cells, title)
     while sum(widths) + separators > limit and max(widths) > 12:
         widest = widths.index(max(widths))
         widths[widest] -= 1
@@ -39,4 +45,17 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, wi
     out.append(line(list(headers)))
     out.append("  ".join("-" * w for w in widths))
     out.extend(line(row) for row in cells)
+    return "\n".join(out)
+
+
+_EXPAND_BEYOND = 2.0
+"""Tables wider than this many terminal widths are shown one block per row."""
+
+
+def _render_records(headers: Sequence[str], cells: list[list[str]], title: str | None) -> str:
+    name_width = max(len(h) for h in headers)
+    out = [title] if title else []
+    for number, row in enumerate(cells, start=1):
+        out.append(f"-[ row {number} ]" + "-" * max(0, name_width - 4))
+        out.extend(f"{header.ljust(name_width)}  {value}".rstrip() for header, value in zip(headers, row))
     return "\n".join(out)
