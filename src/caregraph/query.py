@@ -528,8 +528,26 @@ def library(queries_dir: str | Path | None = None) -> dict[str, Path]:
     return {path.stem: path for path in sorted(Path(queries_dir).glob("*.rq"))}
 
 
+_STORED: dict[tuple[str, int, int], Query] = {}
+"""Stored queries already read, by file, modification time and size: running a stored query again (in a loop, in
+a notebook) skips reading and checking it, which took most of the time of a small query (bench/README.md)."""
+
+
 def stored(name: str, queries_dir: str | Path | None = None) -> Query:
     """The stored query ``name``; an unknown name raises :class:`UnknownTermError` with the closest names."""
+    if queries_dir is None:
+        from .project import Project
+
+        queries_dir = Project.locate().queries_dir
+    path = Path(queries_dir) / f"{name}.rq"
+    if path.name == f"{name}.rq" and path.is_file():  # a plain name, no folders: no need to list the library
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _STORED:
+            if len(_STORED) > 1000:
+                _STORED.clear()
+            _STORED[key] = Query.from_file(path, slug=name, display=f"queries/{path.name}", require=LIBRARY_FIELDS)
+        return _STORED[key]
     queries = library(queries_dir)
     if name not in queries:
         import difflib
