@@ -162,7 +162,16 @@ FORM_STATEMENTS = [
     (ACO, CG + "integrationApproach", CG + "StructuralIntegration"),
     (ACS, CG + "takesResponsibilityFor", CG + "PopulationHealth"),
 ]
-YEARS = [2017, 2019, 2021]
+YEARS = [2017, 2018, 2019, 2020, 2021]
+"""The years of the CCG-to-STP lookups; places are placed in footprints in 2017, 2019 and 2020, as ONS did."""
+
+# England's own codes for the stored queries' favourite example, so that their defaults (QXU, 09L, E07000214 …)
+# find what they ask for at every size; every other area gets codes of its own (see ods and gss below).
+REAL_CODES = {
+    "Surrey Heartlands": {"stp": "QXU", "stp_gss": "E54000035", "reissued_gss": "E54000063", "ics_gss": "E59000009",
+                          "ccg": ("09L", "NHS East Surrey CCG", "E38000054"), "place": ("E07000214", "Surrey Heath")},
+    "North East and North Cumbria": {"stp": "QHM", "stp_gss": "E54000049", "reissued_gss": "E54000050"},
+}
 
 
 def fy(year: int) -> str:
@@ -385,8 +394,7 @@ class Nation:
         quote = s.row(g, "ods-roles", "header", ["Role ID", "Role name"])
         for p, o in [(TYPE, SKOS + "ConceptScheme"), (LABEL, en("ODS organisation roles"))]:
             g.claim(f, scheme, p, o, quote, "synthetic-ods-roles")
-        for code, name in [("RO98", "CLINICAL COMMISSIONING GROUP"), ("RO197", "NHS TRUST"),
-                           ("RO57", "FOUNDATION TRUST"), ("RO76", "GP PRACTICE"),
+        for code, name in [("RO98", "CLINICAL COMMISSIONING GROUP"),
                            ("RO262", "SUSTAINABILITY AND TRANSFORMATION PARTNERSHIP"),
                            ("RO318", "INTEGRATED CARE BOARD")]:
             quote = s.row(g, "ods-roles", code, [code, name])
@@ -506,6 +514,14 @@ class Nation:
     def _system(self, i: int) -> str:
         return f"{CGD}system-{self._area_name(i)[1]}"
 
+    def stp_code(self, i: int) -> str:
+        """The ODS code of area ``i``'s STP (and later its integrated care board)."""
+        return REAL_CODES.get(self._area_name(i)[0], {}).get("stp") or ods("Q", i)
+
+    def footprint_code(self, i: int) -> str:
+        """The GSS code of area ``i``'s first STP footprint."""
+        return REAL_CODES.get(self._area_name(i)[0], {}).get("stp_gss") or gss("E54", i)
+
     def _acs_wave(self, wave: int, members: list[int]) -> None:
         """One wave of ACSs: two or three sources list its areas; one leaves some out; counts contested or not."""
         g, s = self.g, self.sources
@@ -600,12 +616,13 @@ class Nation:
         g, s, rng = self.g, self.sources, self.rng
         name, area_slug = self._area_name(i)
         region = CGD + "org-" + REGIONS[i % len(REGIONS)][0]
-        stp_code = ods("Q", i)
+        real = REAL_CODES.get(name, {})
+        stp_code = self.stp_code(i)
         stp = CGD + "org-" + stp_code
-        gss_stp, gss_ics = gss("E54", i), gss("E59", i)
+        gss_stp, gss_ics = self.footprint_code(i), real.get("ics_gss") or gss("E59", i)
         footprint, ics_footprint = CGD + "footprint-" + gss_stp, CGD + "footprint-" + gss_ics
-        reissued = i % 4 == 3
-        new_footprint = CGD + "footprint-" + gss("E54", 250000 + i)
+        reissued = i % 4 == 3 or "reissued_gss" in real
+        new_footprint = CGD + "footprint-" + (real.get("reissued_gss") or gss("E54", 250000 + i))
 
         # The STP and its footprint (ONS's STP list), later the integrated care board (the ICB list).
         r = "reference/stps.ttl"
@@ -665,11 +682,13 @@ class Nation:
         for n in range(rng.randint(2, 3)):
             self.place_count += 1
             code = gss(f"E0{6 + self.place_count % 4}", self.place_count)
-            place = CGD + "place-" + code
             place_name = f"{rng.choice(_PLACE_STARTS)}{rng.choice(_PLACE_ENDS)}"
+            if n == 0 and "place" in real:
+                code, place_name = real["place"]
+            place = CGD + "place-" + code
             lsoas = rng.randint(40, 220)
             first = None
-            for year in (2017, 2020):
+            for year in (2017, 2019, 2020):
                 row = s.row(g, "lad-stp", f"{year}-{code}", [code, place_name, gss_stp, name, str(lsoas), str(lsoas)])
                 first = first or row
                 share = 1.0 if n else 0.5
@@ -696,12 +715,14 @@ class Nation:
 
         # Clinical commissioning groups and their memberships of the STP, year by year; their GP practices.
         ccgs = []
-        for n in range(rng.randint(2, 3)):
+        for n in range(rng.randint(1, 3)):
             code = ods("0", self.ccg_count)
             ccg_gss = gss("E38", self.ccg_count)
+            ccg_name = f"NHS {places[n % len(places)][1]} CCG"
+            if n == 0 and "ccg" in real:
+                code, ccg_name, ccg_gss = real["ccg"]
             self.ccg_count += 1
             ccg = CGD + "org-" + code
-            ccg_name = f"NHS {places[n % len(places)][1]} CCG"
             first = None
             for year in YEARS:
                 row = s.row(g, "ccg-stp", f"{year}-{code}", [ccg_gss, code, ccg_name, gss_stp, name, str(year)])
@@ -997,9 +1018,10 @@ def inject_defects(nation: Nation) -> dict[str, list[str]]:
     """Add COPIES broken records of each kind in :data:`DEFECTS`; returns their IRIs by kind."""
     g, last = nation.g, nation.areas - 1
     ccg = next(s for s in reversed(g.kinds[CG + "ClinicalCommissioningGroup"]))
-    context = Context(system=nation._system(last), stp=CGD + "org-" + ods("Q", last),
-                      footprint=CGD + "footprint-" + gss("E54", last), place=g.kinds[CG + "LocalAuthorityArea"][-1],
-                      ccg=ccg, quote=f"{CGD}quote-synthetic-stps-{ods('Q', last)}",
+    context = Context(system=nation._system(last), stp=CGD + "org-" + nation.stp_code(last),
+                      footprint=CGD + "footprint-" + nation.footprint_code(last),
+                      place=g.kinds[CG + "LocalAuthorityArea"][-1], ccg=ccg,
+                      quote=f"{CGD}quote-synthetic-stps-{nation.stp_code(last)}",
                       source=nation.sources.documents[-1], wave=f"{CGD}wave-acs-{len(nation.acs_waves)}")
     injected = {}
     for name, defect in DEFECTS.items():
@@ -1041,10 +1063,10 @@ def _triples(g: Builder) -> dict[str, list[ox.Triple]]:
     return files
 
 
-# Measured (tests/test_bench.py checks the 10k graph against them): the ontology, the national records and the
-# calendar hold about 2,950 triples whatever the size, and each area adds about 765.
-_FIXED_TRIPLES = 2950
-_TRIPLES_PER_AREA = 765
+# Measured (tests/test_bench.py checks the 10k graph against them): the ontology, the national records, the
+# defects and the calendar hold about 3,700 triples whatever the size, and each area adds about 780.
+_FIXED_TRIPLES = 3700
+_TRIPLES_PER_AREA = 780
 
 
 def areas_for(size: int) -> int:
@@ -1055,7 +1077,7 @@ def areas_for(size: int) -> int:
 def synthetic_triples(size: int, seed: int = SEED) -> list[ox.Triple]:
     """The data of a valid synthetic nation of about ``size`` triples (at least one area), without the ontology and
     without defects: for tests that need a graph that grows, beside the ontology and fixtures of their own."""
-    areas = max(1, round((size - _FIXED_TRIPLES + 1600) / _TRIPLES_PER_AREA))
+    areas = max(1, round((size - _FIXED_TRIPLES + 2150) / _TRIPLES_PER_AREA))
     return [t for triples in _triples(Nation(areas, seed).generate()).values() for t in triples]
 
 
@@ -1105,7 +1127,8 @@ def new_record(nation: Nation) -> str:
     """A record a researcher might add, as examples/valid/later-wave-ics.ttl does: a later-wave integrated care
     system pointing at the first area's STP and footprint, a region and sources that the graph already holds —
     the shared entities whose incoming links grow with the graph, which validating one record must not pay for."""
-    stp, footprint, region = f"{CGD}org-{ods('Q', 0)}", CGD + "footprint-" + gss("E54", 0), CGD + "org-" + REGIONS[0][0]
+    code, footprint_code = nation.stp_code(0), nation.footprint_code(0)
+    stp, footprint, region = f"{CGD}org-{code}", CGD + "footprint-" + footprint_code, CGD + "org-" + REGIONS[0][0]
     document, dataset = nation.sources.documents[0], nation.sources.datasets["stps"]
     return f"""# A later-wave integrated care system, written as a researcher would write a new record.
 
@@ -1156,8 +1179,8 @@ cgd:quote-new-later-wave-joins
 cgd:quote-new-later-wave-row
     a cg:Quotation ;
     prov:wasQuotedFrom <{dataset}> ;
-    prov:value "1,{gss('E54', 0)},{ods('Q', 0)},A later-wave system" ;
-    cg:locator "line 2, {ods('Q', 0)}" .
+    prov:value "1,{footprint_code},{code},A later-wave system" ;
+    cg:locator "line 2, {code}" .
 """
 
 

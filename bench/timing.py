@@ -8,12 +8,11 @@
   "> cap" instead of a time, and the ratio is a lower bound. Only pure-Python work can be interrupted, which is
   where the cap is needed; caregraph's own work is never capped.
 * ``run_commands`` times whole processes (a command line from start to exit), interleaving the commands so that
-  a drift in the machine's speed affects all of them alike, and records each process's peak resident memory.
+  a drift in the machine's speed affects all of them alike.
 """
 
 from __future__ import annotations
 
-import os
 import signal
 import statistics
 import subprocess
@@ -103,35 +102,26 @@ def measure(work: Callable[[], object], *, runs: int = 5, budget: float = 20.0, 
     return timing, result
 
 
-@dataclass
-class ProcessTiming(Timing):
-    peak_mib: float = 0.0  # the largest peak resident memory of the measured processes
-
-
 def run_commands(commands: dict[str, Sequence[str]], *, runs: int, env: dict | None = None,
-                 cwd: str | None = None, check_exit: Sequence[int] = (0,)) -> dict[str, ProcessTiming]:
+                 cwd: str | None = None, check_exit: Sequence[int] = (0,)) -> dict[str, Timing]:
     """Each command once to warm up, then ``runs`` rounds in which each runs once, interleaved."""
-    timings = {name: ProcessTiming() for name in commands}
+    timings = {name: Timing() for name in commands}
     for round_number in range(runs + 1):
         for name, command in commands.items():
-            seconds, peak = _timed_process(command, env, cwd, check_exit)
-            timing = timings[name]
+            seconds = _timed_process(command, env, cwd, check_exit)
             if round_number == 0:
-                timing.warmup = seconds
+                timings[name].warmup = seconds
             else:
-                timing.runs.append(seconds)
-            timing.peak_mib = max(timing.peak_mib, peak)
+                timings[name].runs.append(seconds)
     return timings
 
 
-def _timed_process(command: Sequence[str], env, cwd, check_exit) -> tuple[float, float]:
+def _timed_process(command: Sequence[str], env, cwd, check_exit) -> float:
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
-        _, status, usage = os.wait4(process.pid, 0)  # wait4: the child's own peak memory, as it exits
+        process = subprocess.run(list(command), stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
         seconds = time.perf_counter() - start
-        process.returncode = code = os.waitstatus_to_exitcode(status)
-        if code not in check_exit:
+        if process.returncode not in check_exit:
             errors.seek(0)
-            raise RuntimeError(f"exit {code} from {' '.join(command)}: {errors.read().decode()[-600:]}")
-    return seconds, usage.ru_maxrss / 1024
+            raise RuntimeError(f"exit {process.returncode} from {' '.join(command)}: {errors.read().decode()[-600:]}")
+    return seconds
