@@ -61,6 +61,19 @@ def test_changing_a_file_invalidates_the_cache(project_copy):
     assert len(CareGraph.load(project_copy)) == before + 1
 
 
+def test_a_cache_entry_for_other_files_is_never_used(project_copy):
+    """The cache folder is named by checksums; the key it keeps must match too, or the graph is rebuilt."""
+    before = len(CareGraph.load(project_copy))
+    for entry in cache_root().iterdir():
+        if (entry / "complete").exists():
+            (entry / "complete").write_bytes(b"the key of other files")
+    again = CareGraph.load(project_copy)
+    assert len(again) == before
+    # Built from the files in memory, so writable; the stale entry would have been opened read-only.
+    again.store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"),
+                            ox.Literal("c")))
+
+
 def test_loading_for_a_query_does_not_import_rdflib():
     # rdflib takes most of a second to import; the command line's query path must not pay for it.
     code = ("import sys, caregraph.graph as g; g.load(); "

@@ -15,6 +15,13 @@ from .errors import EXIT_BAD_INPUT, EXIT_OK, CaregraphError
 
 EXIT_INTERNAL_ERROR = 4
 
+# The choices of --format and --engine, written out here so that building the parser, which every command does,
+# imports neither caregraph.export nor caregraph.validate: that cost `caregraph query` a quarter of its start-up
+# (bench/README.md). tests/test_cli.py checks that they are the lists of those modules.
+EXPORT_FORMATS = ("jsonld", "nt", "trig", "turtle", "xml")
+REPORT_FORMATS = ("text", "json", "turtle")
+VALIDATION_ENGINES = ("fast", "pyshacl")
+
 _DESCRIPTION = """\
 caregraph — a linked-data knowledge graph of England's integrated health and care landscape:
 STPs, accountable and integrated care systems, ACOs, vanguards, their organisations, footprints and
@@ -58,7 +65,8 @@ def _load(args: argparse.Namespace):
     project = _project(args)
     _progress(args, f"loading {len(project.graph_files())} Turtle files from {project.root}")
     graph = CareGraph.load(project, cache=not args.no_cache)
-    _progress(args, f"graph has {len(graph):,} triples")
+    if not args.quiet:  # counting the triples reads the whole store: a second at a million triples
+        _progress(args, f"graph has {len(graph):,} triples")
     return graph
 
 
@@ -93,8 +101,6 @@ def _run_build(args: argparse.Namespace) -> int:
 # --- export --------------------------------------------------------------------------------------------------
 
 def _export_parser(commands) -> None:
-    from .export import FORMATS
-
     p = commands.add_parser(
         "export", formatter_class=_Formatter,
         help="write the whole graph as Turtle, N-Triples, JSON-LD, RDF/XML or TriG",
@@ -103,7 +109,7 @@ def _export_parser(commands) -> None:
         epilog="examples:\n  caregraph export > caregraph.ttl\n  caregraph export --format nt -o caregraph.nt\n"
                "  caregraph export --format trig -o caregraph.trig     # one named graph per source\n"
                "  caregraph export --inferred -o inferred.ttl          # plus OWL 2 RL entailments")
-    p.add_argument("--format", "-f", default="turtle", choices=sorted(FORMATS), help="RDF format (default: turtle)")
+    p.add_argument("--format", "-f", default="turtle", choices=EXPORT_FORMATS, help="RDF format (default: turtle)")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="add what the OWL 2 RL rules entail (slower)")
     p.set_defaults(run=_run_export)
@@ -390,8 +396,6 @@ def _query_documentation(stored) -> str:
 # --- validate ------------------------------------------------------------------------------------------------
 
 def _validate_parser(commands) -> None:
-    from .validate import ENGINES, FORMATS
-
     p = commands.add_parser(
         "validate", formatter_class=_Formatter,
         help="check records, or the whole graph, against the SHACL shapes and say what is wrong in plain words",
@@ -408,11 +412,11 @@ def _validate_parser(commands) -> None:
                "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
                "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
-    p.add_argument("--format", "-f", default="text", choices=FORMATS,
+    p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
                    help="text for people (default), json for scripts, turtle for the SHACL report")
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
-    p.add_argument("--engine", default="fast", choices=ENGINES,
+    p.add_argument("--engine", default="fast", choices=VALIDATION_ENGINES,
                    help="fast (default): SPARQL rules run once per graph in the embedded store; pyshacl: every "
                         "shape in pyshacl, the reference (same results, much slower on large graphs)")
     p.set_defaults(run=_run_validate)
@@ -475,7 +479,23 @@ _COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_
              _query_parser, _stats_parser, _validate_parser]
 
 
-def parser() -> argparse.ArgumentParser:
+def _command_named(argv: list[str]) -> str | None:
+    """The command the arguments name (``query`` in ``--root DIR query NAME``), if they name a known one."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--root":
+            skip = True  # the only top-level option that takes a value
+        elif not arg.startswith("-"):
+            return arg if any(add.__name__ == f"_{arg.replace('-', '_')}_parser" for add in _COMMANDS) else None
+    return None
+
+
+def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; given the arguments, it declares only the options of the command they name:
+    declaring every command's took a tenth of a command-line query's start-up (bench/README.md). Without a
+    known command (top-level help, a misspelt command) every command is declared."""
     top = argparse.ArgumentParser(prog="caregraph", description=_DESCRIPTION, epilog=_EPILOG,
                                   formatter_class=_Formatter)
     top.add_argument("--version", action="version", version=f"caregraph {__version__}")
@@ -486,13 +506,16 @@ def parser() -> argparse.ArgumentParser:
                                                              "up to date")
     top.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = top.add_subparsers(title="commands", metavar="COMMAND")
+    named = _command_named(argv) if argv is not None else None
     for add in _COMMANDS:
-        add(commands)
+        if named is None or add.__name__ == f"_{named.replace('-', '_')}_parser":
+            add(commands)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(argv).parse_args(argv)
     if not hasattr(args, "run"):
         parser().print_help(sys.stderr)
         return EXIT_BAD_INPUT

@@ -12,20 +12,21 @@ milliseconds. The cache is only an optimisation: if it cannot be written the gra
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import shutil
-import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, calendar
+from . import __version__
 from .errors import InputError, ParseError
 from .namespaces import PREFIXES
 from .project import Project
+
+# shutil, tempfile and caregraph.calendar are imported where a graph is built or cached, not here: a
+# command-line query that opens the cached store never needs them, and every import adds to its start-up.
 
 _CACHE_GENERATIONS_KEPT = 3
 
@@ -41,16 +42,32 @@ def _to_term(value: object) -> ox.NamedNode | ox.Literal:
 
 def parse_turtle(path: str | os.PathLike[str], *, display: str | None = None) -> list[ox.Triple]:
     """Parse one Turtle file; a syntax error becomes a :class:`ParseError` naming the file, line and column."""
-    shown = display or str(path)
-    try:
+    with _reading(display or str(path)):
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True))
+    return [quad.triple for quad in quads]
+
+
+def load_turtle(store: ox.Store, path: str | os.PathLike[str], *, display: str | None = None) -> None:
+    """Parse one Turtle file straight into ``store``, with the errors of :func:`parse_turtle`.
+
+    Oxigraph parses and inserts without making a Python object per triple: three times faster than inserting
+    what :func:`parse_turtle` returns, and with less memory, which is what building a large graph costs (bench/).
+    Like ``rename_blank_nodes``, loading gives each file's blank nodes identifiers of their own.
+    """
+    with _reading(display or str(path)):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+
+
+@contextmanager
+def _reading(shown: str):
+    try:
+        yield
     except SyntaxError as error:
         raise _parse_error(shown, error) from None
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file") from None
     except OSError as error:
         raise InputError(f"{shown}: cannot read: {error.strerror or error}") from None
-    return [quad.triple for quad in quads]
 
 
 def parse_turtle_text(text: str, *, display: str = "<text>") -> list[ox.Triple]:
@@ -88,6 +105,8 @@ def data_triples(project: Project) -> list[ox.Triple]:
 
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
+    from . import calendar
+
     used: set[str] = set()
     for predicate in calendar.TEMPORAL_PROPERTIES:
         for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
@@ -100,12 +119,27 @@ def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     return triples
 
 
-def _fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256(__version__.encode())
+def _cache_key(files: list[Path]) -> bytes:
+    """What a cached store depends on: caregraph's version and the name, size and modification time of each file."""
+    parts = [__version__]
     for path in files:
         stat = path.stat()
-        digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:24]
+        parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return "\0".join(parts).encode()
+
+
+def _fingerprint(key: bytes) -> str:
+    """The cache folder's name: two checksums of the key. The folder keeps the whole key, which every load
+    compares, so a collision costs a rebuild, never a wrong graph. (zlib, not hashlib: importing hashlib loads
+    OpenSSL, a noticeable part of a command-line query's start-up; see bench/README.md.)"""
+    return f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
+
+
+def _stored_key(location: Path) -> bytes | None:
+    try:
+        return (location / "complete").read_bytes()
+    except OSError:
+        return None
 
 
 def cache_root() -> Path:
@@ -133,14 +167,15 @@ class CareGraph:
         files = project.graph_files()
         if not cache:
             return cls.from_files(files, project=project)
-        location = cache_root() / _fingerprint(files)
-        if (location / "complete").exists():
+        key = _cache_key(files)
+        location = cache_root() / _fingerprint(key)
+        if _stored_key(location) == key:
             try:
                 return cls(ox.Store.read_only(str(location / "store")), project, files)
             except OSError:
                 pass  # a damaged cache entry is rebuilt below
         graph = cls.from_files(files, project=project)
-        graph._write_cache(location)
+        graph._write_cache(location, key)
         return graph
 
     @classmethod
@@ -149,8 +184,7 @@ class CareGraph:
         paths = [Path(f) for f in files]
         store = ox.Store()
         for path in paths:
-            shown = project.relative(path) if project else str(path)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parse_turtle(path, display=shown))
+            load_turtle(store, path, display=project.relative(path) if project else str(path))
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
         return cls(store, project, paths)
 
@@ -161,7 +195,10 @@ class CareGraph:
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
         return cls(store, project)
 
-    def _write_cache(self, location: Path) -> None:
+    def _write_cache(self, location: Path, key: bytes) -> None:
+        import shutil
+        import tempfile
+
         root = location.parent
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -170,7 +207,7 @@ class CareGraph:
             disk.bulk_extend(self.store)
             disk.flush()
             del disk  # closes the database before it is moved
-            (staging / "complete").write_text(json.dumps({"version": __version__, "files": len(self.files)}))
+            (staging / "complete").write_bytes(key)
             try:
                 staging.rename(location)
             except OSError:

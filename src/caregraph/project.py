@@ -18,7 +18,6 @@ project.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -26,9 +25,26 @@ from .errors import InputError
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@dataclass(frozen=True)
 class Project:
-    root: Path
+    """A project folder, compared by its root.
+
+    A plain class, not a dataclass: every command locates its project, and importing dataclasses (with inspect
+    behind it) made a sixth of a command-line query's start-up (bench/README.md).
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Project) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"Project(root={self.root!r})"
 
     @classmethod
     def locate(cls, root: str | os.PathLike[str] | None = None) -> "Project":

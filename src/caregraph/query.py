@@ -30,18 +30,19 @@ triples), with :meth:`QueryResult.records` for plain Python values (``pandas.Dat
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
+from collections import namedtuple
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import EndpointError, InputError, ParseError, UnknownTermError
 from .namespaces import PREFIXES, XSD, curie
+
+# datetime and decimal are imported in the functions that convert values: a command-line query never needs
+# them, and every import adds to its start-up (bench/README.md).
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -60,6 +61,8 @@ def _canonical_integer(text: str) -> str:
 
 
 def _canonical_decimal(text: str) -> str:
+    from decimal import Decimal
+
     if not re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", text):
         raise ValueError("a decimal such as 450000000 or 2.5")
     value = format(Decimal(text).normalize(), "f")
@@ -73,6 +76,8 @@ def _canonical_boolean(text: str) -> str:
 
 
 def _canonical_date(text: str) -> str:
+    import datetime
+
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError("a date such as 2017-06-15")
     return datetime.date.fromisoformat(text).isoformat()
@@ -172,25 +177,23 @@ LIBRARY_FIELDS = ("summary", "description", "question", "sources")
 """The fields every query of the library must have."""
 
 
-@dataclass(frozen=True)
-class Parameter:
-    """A declared parameter: ``#+ param: NAME TYPE DEFAULT -- DESCRIPTION``."""
+# The classes of this module are written out rather than made with dataclasses: importing dataclasses (with inspect
+# behind it) made a sixth of the start-up of `caregraph query` (bench/README.md).
 
-    name: str
-    type: str
-    default: str
-    description: str
-    line: int
+class Parameter(namedtuple("Parameter", "name type default description line")):
+    """A declared parameter: ``#+ param: NAME TYPE DEFAULT -- DESCRIPTION`` (and the header line it is on)."""
+
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.name} ({self.type}, default {self.default})"
 
 
-@dataclass
 class _Header:
-    fields: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
-    parameters: list[Parameter] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.fields: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
+        self.parameters: list[Parameter] = []
 
 
 def _parse_header(text: str, display: str) -> _Header:
@@ -347,27 +350,28 @@ def _readable(message: str, text: str, line: int) -> str:
 
 # --- queries -----------------------------------------------------------------------------------------------------
 
-@dataclass
 class Query:
     """A SPARQL query ready to run: its text, where it came from, its header and where its parameters go.
 
     ``text`` is what engines receive before binding: the query as written, after one line of PREFIX declarations
     for any caregraph prefix it does not declare itself (so that ad-hoc queries may use ``cg:`` and friends).
+    ``form`` is what it returns: "select", "ask" or "graph" (CONSTRUCT and DESCRIBE).
     """
 
-    source: str
-    display: str
-    slug: str | None = None
-    summary: str | None = None
-    description: str | None = None
-    question: str | None = None
-    sources: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    parameters: dict[str, Parameter] = field(default_factory=dict)
-    form: str = field(init=False)  # what it returns: "select", "ask" or "graph" (CONSTRUCT and DESCRIBE)
-    text: str = field(init=False)
-    prefixes: dict[str, str] = field(init=False)
-    _slots: dict[str, tuple[int, int]] = field(init=False, repr=False)
+    form: str
+    text: str
+    prefixes: dict[str, str]
+    _slots: dict[str, tuple[int, int]]
+
+    def __init__(self, source: str, display: str, slug: str | None = None, summary: str | None = None,
+                 description: str | None = None, question: str | None = None, sources: tuple[str, ...] = (),
+                 tags: tuple[str, ...] = (), parameters: dict[str, Parameter] | None = None) -> None:
+        self.source, self.display, self.slug = source, display, slug
+        self.summary, self.description, self.question = summary, description, question
+        self.sources, self.tags, self.parameters = sources, tags, parameters if parameters is not None else {}
+
+    def __repr__(self) -> str:
+        return f"Query(slug={self.slug!r}, display={self.display!r}, form={getattr(self, 'form', None)!r})"
 
     @classmethod
     def from_text(cls, text: str, display: str = "<query>", *, slug: str | None = None,
@@ -539,8 +543,26 @@ def catalogue(queries_dir: str | Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+_STORED: dict[tuple[str, int, int], Query] = {}
+"""Stored queries already read, by file, modification time and size: running a stored query again (in a loop, in
+a notebook) skips reading and checking it, which took most of the time of a small query (bench/README.md)."""
+
+
 def stored(name: str, queries_dir: str | Path | None = None) -> Query:
     """The stored query ``name``; an unknown name raises :class:`UnknownTermError` with the closest names."""
+    if queries_dir is None:
+        from .project import Project
+
+        queries_dir = Project.locate().queries_dir
+    path = Path(queries_dir) / f"{name}.rq"
+    if path.name == f"{name}.rq" and path.is_file():  # a plain name, no folders: no need to list the library
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _STORED:
+            if len(_STORED) > 1000:
+                _STORED.clear()
+            _STORED[key] = Query.from_file(path, slug=name, display=f"queries/{path.name}", require=LIBRARY_FIELDS)
+        return _STORED[key]
     queries = library(queries_dir)
     if name not in queries:
         import difflib
@@ -585,6 +607,9 @@ def to_python(term: Term | None) -> object:
         return f"_:{term.value}"
     if not isinstance(term, ox.Literal):
         return str(term)
+    import datetime
+    from decimal import Decimal
+
     datatype, text = term.datatype.value, term.value
     try:
         if datatype in _INTEGERS:
@@ -616,6 +641,8 @@ def comparable(term: Term | None) -> object:
         return ("iri", term.value)
     if term.language:
         return ("text", term.value, term.language.lower())
+    from decimal import Decimal
+
     value = to_python(term)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return ("number", value)
@@ -672,16 +699,20 @@ def _cell(term: Term | None) -> str:
     return term.value
 
 
-@dataclass
 class QueryResult:
     """What a query returns, embedded or remote: ``kind`` is ``select`` (``variables`` and ``rows`` of terms,
     ``None`` where unbound), ``ask`` (``boolean``) or ``graph`` (``triples``, for CONSTRUCT and DESCRIBE)."""
 
-    kind: str
-    variables: tuple[str, ...] = ()
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
+    def __init__(self, kind: str, variables: tuple[str, ...] = (), rows: list[tuple[Term | None, ...]] | None = None,
+                 boolean: bool | None = None, triples: list[ox.Triple] | None = None) -> None:
+        self.kind, self.variables, self.boolean = kind, variables, boolean
+        self.rows = rows if rows is not None else []
+        self.triples = triples if triples is not None else []
+
+    def __repr__(self) -> str:
+        shown = {"ask": f"boolean={self.boolean}", "graph": f"{len(self.triples)} triples"}.get(
+            self.kind, f"variables={self.variables}, {len(self.rows)} rows")
+        return f"QueryResult({self.kind!r}, {shown})"
 
     @classmethod
     def from_oxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":
