@@ -325,10 +325,10 @@ def report(results: dict, summary: dict) -> str:
             continue
         total = sum(Timing.from_json(a["in_memory"]).median or 0 for a in graphs[name]["caregraph"]["queries"].values())
         goal_applies = graphs[name]["size"] >= 100_000
-        add("", "the same, graph in memory (load(cache=False))" if index == 0 else "", name,
+        add("", "the same, graph in memory (caregraph.load())" if index == 0 else "", name,
             f"Σ {seconds_text(total)}", "", ratio_text(q["median_ratio_in_memory"], q["lower_bound"]),
             f"≥ {GOALS['queries']:.0f}× " + (verdict(q["median_ratio_in_memory"], GOALS["queries"], True)
-                                             if goal_applies else "(not at 10k)"), "the default reads from disk")
+                                             if goal_applies else "(not at 10k)"), "the Python API's default")
     # 2. load, build, export
     for index, name in enumerate(names):
         g = graphs[name]
@@ -337,7 +337,7 @@ def report(results: dict, summary: dict) -> str:
         ratio, bound = summary["load"][name]
         add("2" if index == 0 else "", "load: open the cached store vs rdflib parse" if index == 0 else "", name,
             timing_text(g["caregraph"]["load"]), timing_text(g["rdflib"]["parse"]), ratio_text(ratio, bound),
-            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}", "caregraph.load(), the default")
+            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}", "the command line's store")
     for index, name in enumerate(names):
         g = graphs[name]
         if "failed" in g.get("caregraph", {}) or "parse" not in g.get("rdflib", {}):

@@ -83,3 +83,15 @@ def test_loading_for_a_query_does_not_import_rdflib():
 
 def test_to_rdflib_gives_the_same_triples(graph):
     assert len(graph.to_rdflib()) == len(graph)
+
+
+def test_the_python_api_holds_the_cached_graph_in_memory(project_copy):
+    from caregraph.graph import load
+
+    on_disk = CareGraph.load(project_copy)
+    in_memory = load(project_copy.root)
+    assert len(in_memory) == len(on_disk)
+    extra = ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c"))
+    in_memory.store.add(extra)  # a researcher may add to it; the cache on disk is not touched
+    assert len(in_memory) == len(on_disk) + 1
+    assert len(CareGraph.load(project_copy)) == len(on_disk)
