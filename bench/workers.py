@@ -5,8 +5,8 @@ is its own and no engine warms another's caches. The engines:
 
 * ``caregraph`` — build the graph from the project's Turtle files (``CareGraph.from_files``: what
   ``caregraph build`` and a first ``caregraph.load()`` do) and record the peak memory; export it as Turtle
-  (every export must give the same bytes); open the cached store (``CareGraph.load``, as the command line does); run every stored query
-  with ``caregraph.query.run`` on it, and on the graph built in memory; validate one new record in the context of
+  (every export must give the same bytes); open the cached store (``CareGraph.load``, as the command line
+  does); run every stored query with ``caregraph.query.run`` on it, and on the graph built in memory; validate one new record in the context of
   the graph (``validate_records``) and, when the plan asks, the whole graph (``validate_graph``);
 * ``rdflib`` — parse the same files into an ``rdflib.Graph`` (and the calendar descriptions caregraph's build adds,
   so that both hold the same triples) and record the peak memory; serialise it as Turtle; run the same query

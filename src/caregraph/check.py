@@ -20,21 +20,13 @@ import pyoxigraph as ox
 
 from .errors import InputError, ParseError
 from .graph import CareGraph, data_triples, parse_turtle
-from .namespaces import CG, OWL, PREFIXES, RDF, SKOS, curie
+from .namespaces import curie, term_text
 from .project import Project
 from .provenance import unattested, verify_quotations
 from .reasoner import inconsistencies, materialise
+from .vocabulary import Vocabulary
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
-
-# Namespaces whose terms must be declared in the ontology (cg:) or in ontology/external.ttl (the others).
-CHECKED_NAMESPACES = tuple(PREFIXES[p] for p in
-                           ("cg", "dcat", "dcterms", "foaf", "org", "prov", "schema", "skos", "time"))
-# A vocabulary's own IRI (rdfs:isDefinedBy <http://www.w3.org/ns/org#>) names the vocabulary, not a term.
-_VOCABULARY_IRIS = set(CHECKED_NAMESPACES) | {ns.rstrip("#/") for ns in CHECKED_NAMESPACES}
-_DECLARING_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
-                    RDF + "Property", SKOS + "Concept", SKOS + "ConceptScheme", OWL + "Ontology"}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -136,22 +128,6 @@ def _run_stored(check: Check, context: _Context) -> Iterable[Finding]:
 
 # --- checks in Python -----------------------------------------------------------------------------------------
 
-def _declared_terms(store: ox.Store) -> set[str]:
-    declared = set()
-    for kind in _DECLARING_TYPES:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(kind), ox.DefaultGraph()):
-            if isinstance(quad.subject, ox.NamedNode):
-                declared.add(quad.subject.value)
-    return declared
-
-
-def _suggest(iri: str, declared: set[str]) -> str:
-    namespace = next(ns for ns in CHECKED_NAMESPACES if iri.startswith(ns))
-    candidates = {term[len(namespace):]: term for term in declared if term.startswith(namespace)}
-    close = difflib.get_close_matches(iri[len(namespace):], candidates, n=2, cutoff=0.6)
-    return "did you mean " + " or ".join(curie(candidates[c]) for c in close) + "?" if close else ""
-
-
 _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
 # IRIs come first in the alternation so that the "#" inside <…#> is not taken for a comment.
 _IRI_STRING_OR_COMMENT = re.compile(r'<[^<>\s"{}|^`\\]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
@@ -174,7 +150,7 @@ def iris_in_query(text: str) -> set[str]:
 def _undeclared_terms(context: _Context) -> Iterable[Finding]:
     """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
     store = context.graph.store
-    declared = _declared_terms(store)
+    vocabulary = Vocabulary.of(store)
     used: dict[str, str] = {}
     query = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
     for solution in store.query(query):
@@ -188,10 +164,10 @@ def _undeclared_terms(context: _Context) -> Iterable[Finding]:
         for iri in iris_in_query(path.read_text(encoding="utf-8")):
             used.setdefault(iri, context.project.relative(path))
     for iri in sorted(used):
-        if iri.startswith(CHECKED_NAMESPACES) and iri not in declared and iri not in _VOCABULARY_IRIS:
-            suggestion = _suggest(iri, declared)
+        if vocabulary.checks(iri) and not vocabulary.declares(iri):
+            close = vocabulary.suggestions(iri)
             yield Finding("undeclared-term", "ERROR", curie(iri), "used in",
-                          used[iri] + (f"; {suggestion}" if suggestion else ""))
+                          used[iri] + (f"; did you mean {' or '.join(close)}?" if close else ""))
 
 
 def _unattested_triples(context: _Context) -> Iterable[Finding]:
@@ -247,16 +223,6 @@ def load_checks(project: Project) -> list[Check]:
     return sorted(stored + list(_PYTHON_CHECKS.values()), key=lambda c: c.name)
 
 
-def _text(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return str(term.value) if isinstance(term, ox.Literal) else str(term)
-
-
 def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None = None,
                skip: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Report:
     """Run every check not in ``skip``; without ``sources_dir`` the quotation check cannot run and is refused."""
@@ -272,7 +238,7 @@ def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None =
                          hint="pass --sources DIR, or --skip quotation-not-in-source")
 
     def finding(check: Check, entity, prop=None, value=None) -> Finding:
-        return Finding(check.name, check.severity, _text(entity), _text(prop), _text(value))
+        return Finding(check.name, check.severity, term_text(entity), term_text(prop), term_text(value))
 
     context = _Context(graph, project, sources_dir, finding)
     findings: list[Finding] = []

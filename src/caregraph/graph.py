@@ -260,12 +260,12 @@ def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True, in_m
 
 def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
     """Counts for ``caregraph stats``: instances per class and statements per source."""
-    from .namespaces import sparql_prologue
+    from .namespaces import sparql_prologue, term_text
 
     def rows(query: str, names: list[str]) -> list[tuple]:
         out = []
         for solution in graph.store.query(sparql_prologue() + query):
-            out.append(tuple(_plain(solution[n]) for n in names))
+            out.append(tuple(term_text(solution[n]) for n in names))
         return out
 
     return {
@@ -285,12 +285,3 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
               ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),
     }
 
-
-def _plain(term):
-    from .namespaces import curie
-
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value)
-    return term.value

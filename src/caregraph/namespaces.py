@@ -62,6 +62,17 @@ def curie(iri: str) -> str:
     return f"<{iri}>"
 
 
+def term_text(term) -> str:
+    """An oxigraph term as tables and reports show it: a CURIE, ``_:id`` for a blank node, a literal's value."""
+    if term is None:
+        return ""
+    if type(term).__name__ == "NamedNode":  # by name, so that this module needs no pyoxigraph import
+        return curie(term.value)
+    if type(term).__name__ == "BlankNode":
+        return f"_:{term.value}"
+    return term.value
+
+
 def expand(name: str) -> str:
     """``cg:Footprint`` → its full IRI; ``<iri>`` → ``iri``; anything else is returned unchanged."""
     if name.startswith("<") and name.endswith(">"):

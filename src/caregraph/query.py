@@ -39,7 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import EndpointError, InputError, ParseError, UnknownTermError
-from .namespaces import PREFIXES, XSD, curie
+from .namespaces import PREFIXES, XSD, term_text
 
 # datetime and decimal are imported in the functions that convert values: a command-line query never needs
 # them, and every import adds to its start-up (bench/README.md).
@@ -689,16 +689,6 @@ def _prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
-def _cell(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return curie(term.value)
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
 class QueryResult:
     """What a query returns, embedded or remote: ``kind`` is ``select`` (``variables`` and ``rows`` of terms,
     ``None`` where unbound), ``ask`` (``boolean``) or ``graph`` (``triples``, for CONSTRUCT and DESCRIBE)."""
@@ -794,9 +784,9 @@ class QueryResult:
             headers = ("subject", "predicate", "object")
             from .export import sorted_triples
 
-            rows = [tuple(map(_cell, (t.subject, t.predicate, t.object))) for t in sorted_triples(self.triples)]
+            rows = [tuple(map(term_text, (t.subject, t.predicate, t.object))) for t in sorted_triples(self.triples)]
         else:
-            headers, rows = self.variables, [tuple(map(_cell, row)) for row in self.rows]
+            headers, rows = self.variables, [tuple(map(term_text, row)) for row in self.rows]
         count = f"{len(rows)} {'row' if len(rows) == 1 else 'rows'}"
         return render_table(headers, rows, width=width, title=title) + "\n" + count
 

@@ -21,7 +21,6 @@ pyshacl and rdflib are slow to import, so they are imported inside the functions
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 import logging
@@ -38,16 +37,16 @@ from . import calendar
 from .errors import InputError
 from .files import atomic_write
 from .graph import CareGraph, parse_turtle
-from .namespaces import (BUILT_IN_NAMESPACES, CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
+from .namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
                          SKOS, TIME, curie)
 from .project import Project
+from .vocabulary import Vocabulary
 
 FORMATS = ("text", "json", "turtle")
 ENGINES = ("fast", "pyshacl")
 
 _TYPE = ox.NamedNode(RDF + "type")
 _SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
-_DEFINED_BY = ox.NamedNode(RDFS + "isDefinedBy")
 _DEFAULT = ox.DefaultGraph()
 
 # What the shapes read beyond a record's own triples: these facts about the nodes it points at, and about the
@@ -65,8 +64,6 @@ _INCOMING_FACTS = (ox.NamedNode(ORG + "organization"),)
 _LABELS = (RDFS + "label", DCTERMS + "title", SKOS + "prefLabel")
 _SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 _SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
-_PROPERTY_TYPES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}
-_CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
 
 # Where `caregraph add` files a record, by the kind of its main node (checked in this order).
 _FOLDERS = (
@@ -432,40 +429,6 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
 
 # --- the conventions SHACL cannot express --------------------------------------------------------------------
 
-@dataclass
-class _Vocabulary:
-    """The terms the ontology declares, by kind, and the namespaces whose terms must be declared."""
-
-    kinds: dict[str, str]  # IRI → "class", "property" or "term"
-    namespaces: tuple[str, ...]
-
-    @classmethod
-    def of(cls, store: ox.Store) -> "_Vocabulary":
-        kinds: dict[str, str] = {}
-        for quad in store.quads_for_pattern(None, _DEFINED_BY, None, _DEFAULT):
-            if not isinstance(quad.subject, ox.NamedNode):
-                continue
-            iri = quad.subject.value
-            types = {q.object.value for q in store.quads_for_pattern(quad.subject, _TYPE, None, _DEFAULT)}
-            kinds[iri] = "class" if types & _CLASS_TYPES else "property" if types & _PROPERTY_TYPES else "term"
-        namespaces = tuple(ns for prefix, ns in PREFIXES.items()
-                           if ns not in BUILT_IN_NAMESPACES and ns not in (CGD, CGSH)
-                           and any(iri.startswith(ns) for iri in kinds))
-        return cls(kinds, namespaces)
-
-    def checks(self, iri: str) -> bool:
-        """Whether ``iri`` names a term of a checked vocabulary (the namespace IRI itself names none)."""
-        return iri.startswith(self.namespaces) and iri not in self.namespaces
-
-    def suggestions(self, iri: str, kind: str) -> list[str]:
-        """The closest declared terms of the same kind: the best match, and any others about as close."""
-        name = curie(iri)
-        candidates = [curie(t) for t, k in self.kinds.items() if kind == "term" or k == kind]
-        matches = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-        scores = {m: difflib.SequenceMatcher(None, name, m).ratio() for m in matches}
-        return [m for m in matches if scores[m] >= scores[matches[0]] - 0.05]
-
-
 def _convention_result(shape: str, focus, path, value, message: str, hint: str, labels, files) -> Result:
     import rdflib
 
@@ -479,7 +442,7 @@ def _convention_result(shape: str, focus, path, value, message: str, hint: str, 
     )
 
 
-def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode], vocabulary: _Vocabulary,
+def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode], vocabulary: Vocabulary,
                         labels: dict[str, str], files: dict[str, str]) -> list[Result]:
     """Undeclared terms and blank nodes among ``triples``, and the ``untyped`` records."""
     results = []
@@ -527,12 +490,12 @@ def _record_convention_results(triples: list[ox.Triple], store: ox.Store, labels
                       and t.subject.value.startswith(CGD) and t.subject not in typed
                       and next(iter(store.quads_for_pattern(t.subject, _TYPE, None, _DEFAULT)), None) is None),
                      key=lambda n: n.value)
-    return _convention_results(triples, dict.fromkeys(untyped), _Vocabulary.of(store), labels, files)
+    return _convention_results(triples, dict.fromkeys(untyped), Vocabulary.of(store), labels, files)
 
 
 def _graph_convention_results(store: ox.Store) -> list[Result]:
     """The conventions over the whole graph, by query rather than by reading every triple in Python."""
-    vocabulary = _Vocabulary.of(store)
+    vocabulary = Vocabulary.of(store)
     checked = " || ".join(f'STRSTARTS(STR(?t), "{ns}")' for ns in vocabulary.namespaces) or "false"
     terms = [row["t"] for row in store.query(f"""
         SELECT DISTINCT ?t WHERE {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} FILTER({checked}) }}""")]
