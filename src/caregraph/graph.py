@@ -22,7 +22,6 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import InputError, ParseError
-from .namespaces import PREFIXES
 from .project import Project
 
 # shutil, tempfile and caregraph.calendar are imported where a graph is built or cached, not here: a
@@ -241,15 +240,10 @@ class CareGraph:
             yield quad.triple
 
     def to_rdflib(self):
-        """The graph as an ``rdflib.Graph`` (for pyshacl and the OWL-RL reasoner), with caregraph's prefixes."""
-        import rdflib
+        """The graph as an ``rdflib.Graph``, with caregraph's prefixes."""
+        from .rdflib_terms import to_rdflib_graph
 
-        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
-        graph = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
-        graph.parse(data=data, format="nt")
-        return graph
+        return to_rdflib_graph(self.triples())
 
 
 def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True, in_memory: bool = True) -> CareGraph:

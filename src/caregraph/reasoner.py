@@ -16,18 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .namespaces import OWL, RDF, RDFS
-
-
-def _to_oxigraph(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from rdflib import BNode, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+from .rdflib_terms import to_oxigraph_term
 
 
 _AXIOM_PREDICATES = {RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf",
@@ -76,7 +65,7 @@ def materialise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     finally:
         os.unlink(path)
     # The rules also derive statements about literals, which RDF 1.1 cannot express as triples.
-    return inert + [ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in entailed
+    return inert + [ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o)) for s, p, o in entailed
                     if not isinstance(s, Literal)]
 
 

@@ -40,6 +40,7 @@ from .graph import CareGraph, parse_turtle
 from .namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
                          SKOS, TIME, curie)
 from .project import Project
+from .rdflib_terms import to_oxigraph_term, to_rdflib_graph, to_rdflib_term
 from .vocabulary import Vocabulary
 
 FORMATS = ("text", "json", "turtle")
@@ -172,16 +173,6 @@ def _quiet_rdflib():
         logger.setLevel(level)
 
 
-def _to_rdflib(triples: Iterable[ox.Triple]):
-    import rdflib
-
-    graph = rdflib.Graph()
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    with _quiet_rdflib():
-        graph.parse(data=data, format="nt")
-    return graph
-
-
 def _run_pyshacl(data_graph, shapes):
     """pyshacl's report graph for ``data_graph``; a shapes file pyshacl cannot use is bad input (exit 2)."""
     import pyshacl
@@ -301,7 +292,7 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                          or shapes.value(rule.shape, rdflib.URIRef(SH + "description")) or ""),
                 shape=_term_text(rule.constraint), component="sh:SPARQLConstraintComponent",
                 file=files.get(_key(this), ""),
-                terms={"focus": _rdflib_term(this), "path": _rdflib_term(path), "value": _rdflib_term(value),
+                terms={"focus": to_rdflib_term(this), "path": to_rdflib_term(path), "value": to_rdflib_term(value),
                        "shape": rule.shape, "constraint": rule.constraint,
                        "component": rdflib.URIRef(SH + "SPARQLConstraintComponent")},
             ))
@@ -318,21 +309,6 @@ def _shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dic
     core, rules = _split_shapes(shapes)
     results = _shape_results(_run_pyshacl(data_graph, core), shapes, labels, files, keep)
     return results + _sparql_rule_results(store, shapes, rules, labels, files, keep)
-
-
-def _rdflib_term(term):
-    """An oxigraph term as the rdflib term pyshacl would report (None stays None)."""
-    import rdflib
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if term.language:
-        return rdflib.Literal(term.value, lang=term.language)
-    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
 
 
 def _key(term) -> str:
@@ -357,7 +333,7 @@ def _term_text(term) -> str:
     if isinstance(term, (rdflib.BNode, ox.BlankNode)):
         return f"_:{term}" if isinstance(term, rdflib.BNode) else str(term)
     if isinstance(term, ox.Literal):
-        term = _rdflib_term(term)
+        term = to_rdflib_term(term)
     if isinstance(term, rdflib.Literal):
         text = json.dumps(str(term), ensure_ascii=False)
         if term.language:
@@ -437,7 +413,7 @@ def _convention_result(shape: str, focus, path, value, message: str, hint: str, 
         focus=_term_text(focus), label=labels.get(key, ""), path=_term_text(path), value=_term_text(value),
         message=message, severity="violation", hint=hint, shape=curie(CGSH + shape), component="",
         file=files.get(key, ""),
-        terms={"focus": _rdflib_term(focus), "path": _rdflib_term(path), "value": _rdflib_term(value),
+        terms={"focus": to_rdflib_term(focus), "path": to_rdflib_term(path), "value": to_rdflib_term(value),
                "shape": rdflib.URIRef(CGSH + shape), "constraint": None, "component": None},
     )
 
@@ -557,19 +533,11 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     shapes = shapes if shapes is not None else project_shapes(_project_of(graph))
     results = _shacl_results(graph.store, graph.to_rdflib(), shapes, engine, {}, {}, keep=None)
     results = _name_missing_values(results, graph.store) + _graph_convention_results(graph.store)
-    labels = _labels(graph.store, {_ox_term(r.terms["focus"]) for r in results})
+    labels = _labels(graph.store, {to_oxigraph_term(r.terms["focus"]) for r in results})
     results = [_with_label(r, labels) for r in results]
     records = sum(1 for _ in graph.store.query(f"""
         SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}")) }}"""))
     return Report(sorted(results, key=_order), records=records, shapes_graph=shapes)
-
-
-def _ox_term(term):
-    import rdflib
-
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    return ox.NamedNode(str(term))
 
 
 def _name_missing_values(results: list[Result], store: ox.Store) -> list[Result]:
@@ -689,7 +657,8 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
                     if not (isinstance(t.subject, ox.NamedNode) and calendar.is_calendar_iri(t.subject.value))}
     small = ox.Store()
     small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in record_context(graph.store, triples) + triples)
-    data_graph = _to_rdflib(q.triple for q in small.quads_for_pattern(None, None, None, _DEFAULT))
+    with _quiet_rdflib():
+        data_graph = to_rdflib_graph(q.triple for q in small.quads_for_pattern(None, None, None, _DEFAULT))
     keep = {_key(n) for n in record_nodes}
     labels = _labels(small, record_nodes)
     # Every node of the small graph is validated and the results are filtered afterwards: pyshacl's own
