@@ -365,7 +365,8 @@ _statements = st.lists(st.tuples(st.sampled_from(_SUBJECTS), st.sampled_from(_PR
 _damage = st.one_of(st.just(""), st.text(max_size=12), st.sampled_from([" .", " ;", "\"", "<", "@prefix", "}"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(statements=_statements, damage=_damage, fmt=st.sampled_from(["text", "json", "turtle"]))
 def test_malformed_records_never_crash_the_validator(statements, damage, fmt, cli, tmp_path):
     text = _PROLOGUE + "\n".join(f"{s} {p} {o} ." for s, p, o in statements) + damage + "\n"
