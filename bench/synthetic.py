@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import re
 import shutil
@@ -1117,8 +1118,6 @@ def generate(size: int, root: Path, seed: int = SEED) -> Dataset:
         total += len(triples)
     record = root / "record.ttl"
     record.write_text(new_record(nation))
-    import json
-
     (root / "injected.json").write_text(json.dumps(injected, indent=1, sort_keys=True))
     return Dataset(root, size, areas, total, injected, record)
 
