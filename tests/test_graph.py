@@ -1,7 +1,9 @@
 """Loading the graph: parsing, clear errors for broken Turtle, the calendar, and the on-disk cache."""
 
+import os
 import subprocess
 import sys
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -59,6 +61,21 @@ def test_changing_a_file_invalidates_the_cache(project_copy):
     extra = project_copy.data_dir / "extra.ttl"
     extra.write_text(f"<{CGD}place-x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\"@en .\n")
     assert len(CareGraph.load(project_copy)) == before + 1
+
+
+def test_writing_the_cache_removes_staging_folders_abandoned_by_a_killed_process(project_copy):
+    cache_root().mkdir(parents=True, exist_ok=True)
+    abandoned = cache_root() / ".building-abandoned"
+    in_progress = cache_root() / ".building-in-progress"  # another process, writing now
+    for folder in (abandoned, in_progress):
+        (folder / "store").mkdir(parents=True)
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    extra = project_copy.data_dir / "extra.ttl"
+    extra.write_text(f"<{CGD}place-y> <http://www.w3.org/2000/01/rdf-schema#label> \"Y\"@en .\n")
+    CareGraph.load(project_copy)  # new files, so a new cache entry is written
+    assert not abandoned.exists()
+    assert in_progress.exists()
 
 
 def test_a_cache_entry_for_other_files_is_never_used(project_copy):

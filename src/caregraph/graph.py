@@ -28,6 +28,8 @@ from .project import Project
 # command-line query that opens the cached store never needs them, and every import adds to its start-up.
 
 _CACHE_GENERATIONS_KEPT = 3
+# A staging folder this old was left by a process that died while writing; a live one is minutes old at most.
+_ABANDONED_STAGING_SECONDS = 3600
 
 
 def _to_term(value: object) -> ox.NamedNode | ox.Literal:
@@ -209,6 +211,7 @@ class CareGraph:
     def _write_cache(self, location: Path, key: bytes) -> None:
         import shutil
         import tempfile
+        import time
 
         root = location.parent
         try:
@@ -227,6 +230,10 @@ class CareGraph:
                                  key=lambda p: p.stat().st_mtime, reverse=True)
             for stale in generations[_CACHE_GENERATIONS_KEPT:]:
                 shutil.rmtree(stale, ignore_errors=True)
+            now = time.time()
+            for abandoned in root.glob(".building-*"):
+                if now - abandoned.stat().st_mtime > _ABANDONED_STAGING_SECONDS:
+                    shutil.rmtree(abandoned, ignore_errors=True)
         except OSError:
             pass  # the cache is an optimisation; without it every load parses the files again
 
