@@ -49,23 +49,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from caregraph.namespaces import (CG, CGD, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY,
+                                  TIME, XSD)
+
 REPO = Path(__file__).resolve().parents[1]
 SEED = 2016
 COPIES = 2
 """How many records carry each injected defect."""
-
-CG = "https://w3id.org/caregraph/def#"
-CGD = "https://w3id.org/caregraph/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-ORG = "http://www.w3.org/ns/org#"
-TIME = "http://www.w3.org/2006/time#"
-DCTERMS = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-ONS = "http://statistics.data.gov.uk/id/statistical-geography/"
 
 TYPE, LABEL, ALT = RDF + "type", RDFS + "label", SKOS + "altLabel"
 DERIVED, QUOTED, VALUE = PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "value"
@@ -633,7 +623,7 @@ class Nation:
             g.claim(r, stp, p, o, row, "synthetic-stps")
         g.kinds[STP].append(stp)
         for p, o in [(TYPE, CG + "Footprint"), (LABEL, en(name + " Health and Care Partnership")),
-                     (CG + "gssCode", plain(gss_stp)), (CG + "onsGeography", ONS + gss_stp),
+                     (CG + "gssCode", plain(gss_stp)), (CG + "onsGeography", STATISTICAL_GEOGRAPHY + gss_stp),
                      (HAS_TIME, CGD + ("period-2017-04-01-to-2020-03-31" if reissued else "from-2017-04-01"))]:
             g.claim(r, footprint, p, o, row, "synthetic-stps")
         g.kinds[CG + "Footprint"].append(footprint)
@@ -645,7 +635,7 @@ class Nation:
         if reissued:
             gss_new = new_footprint[-9:]
             for p, o in [(TYPE, CG + "Footprint"), (LABEL, en(f"NHS {name} Integrated Care Board")),
-                         (CG + "gssCode", plain(gss_new)), (CG + "onsGeography", ONS + gss_new),
+                         (CG + "gssCode", plain(gss_new)), (CG + "onsGeography", STATISTICAL_GEOGRAPHY + gss_new),
                          (HAS_TIME, CGD + "from-2020-04-01"), (DCTERMS + "replaces", footprint)]:
                 g.claim(r, new_footprint, p, o, icb_row, "synthetic-icbs")
             g.claim(r, footprint, DCTERMS + "isReplacedBy", new_footprint, icb_row, "synthetic-icbs")
@@ -663,7 +653,7 @@ class Nation:
         ics_row = s.row(g, "ics", gss_ics, [str(i + 1), gss_ics, name])
         r = "reference/ics.ttl"
         for p, o in [(TYPE, CG + "Footprint"), (LABEL, en(name)), (CG + "gssCode", plain(gss_ics)),
-                     (CG + "onsGeography", ONS + gss_ics), (HAS_TIME, CGD + "month-2019-12"),
+                     (CG + "onsGeography", STATISTICAL_GEOGRAPHY + gss_ics), (HAS_TIME, CGD + "month-2019-12"),
                      (CG + "withinFootprint", footprint)]:
             g.claim(r, ics_footprint, p, o, ics_row, "synthetic-ics")
         g.kinds[CG + "Footprint"].append(ics_footprint)
@@ -698,7 +688,7 @@ class Nation:
                              (CG + "place", place), (CG + "footprint", footprint), (CG + "lsoaCount", integer(lsoas)),
                              (CG + "shareOfPlace", decimal(share)), (HAS_TIME, fy(year)), (DERIVED, row)])
             for p, o in [(TYPE, CG + "LocalAuthorityArea"), (LABEL, en(place_name)), (CG + "gssCode", plain(code)),
-                         (CG + "onsGeography", ONS + code)]:
+                         (CG + "onsGeography", STATISTICAL_GEOGRAPHY + code)]:
                 g.claim("reference/local-authorities.ttl", place, p, o, first, "synthetic-lad-stp")
             g.kinds[CG + "LocalAuthorityArea"].append(place)
             places.append((place, place_name))
@@ -957,7 +947,7 @@ DEFECTS: dict[str, Defect] = {
         (CG + "odsCode", plain(f"rn-{n}"))]),
     "ons-geography-of-another-code": lambda c, n: ("reference/stps.ttl", f"{CGD}footprint-E54{990000 + n:06d}", [
         (TYPE, CG + "Footprint"), (CG + "gssCode", plain(f"E54{990000 + n:06d}")),
-        (CG + "onsGeography", ONS + "E54999999")]),
+        (CG + "onsGeography", STATISTICAL_GEOGRAPHY + "E54999999")]),
     "party-not-an-organisation": lambda c, n: ("contracts/areas.ttl", f"{CGD}agreement-defect-place-party-{n}", [
         (TYPE, CG + "AllianceAgreement"), (LABEL, en(f"Alliance agreement with a place {n}")), (CG + "party", c.ccg),
         (CG + "party", c.place)]),

@@ -23,6 +23,10 @@ PROV = "http://www.w3.org/ns/prov#"
 ORG = "http://www.w3.org/ns/org#"
 TIME = "http://www.w3.org/2006/time#"
 DCTERMS = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+"""ONS statistical geographies, one IRI per GSS code: where caregraph's footprints link to the official ones."""
 
 PREFIXES: dict[str, str] = {
     "cg": CG,
@@ -30,7 +34,7 @@ PREFIXES: dict[str, str] = {
     "cgsh": CGSH,
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": DCTERMS,
-    "foaf": "http://xmlns.com/foaf/0.1/",
+    "foaf": FOAF,
     "org": ORG,
     "owl": OWL,
     "prov": PROV,

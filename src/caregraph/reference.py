@@ -40,11 +40,11 @@ from .errors import InputError
 from .export import sorted_triples
 from .files import atomic_write
 from .graph import parse_turtle
-from .namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
+from .namespaces import (CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME,
+                         XSD)
 
 COMMAND = "caregraph import-reference"
 
-ONS_GEOGRAPHY_BASE = "http://statistics.data.gov.uk/id/statistical-geography/"
 OGL_3 = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 MIT = "https://opensource.org/licenses/MIT"
 AGPL_3 = "https://www.gnu.org/licenses/agpl-3.0.html"
@@ -370,7 +370,7 @@ def _object_key(term: ox.NamedNode | ox.Literal) -> str:
         if len(slug) > 40:
             slug = slug[:40].rstrip("-") + "-" + hashlib.sha1(term.value.encode()).hexdigest()[:6]
         return slug
-    if term.value.startswith(CG) or term.value.startswith(ONS_GEOGRAPHY_BASE):
+    if term.value.startswith(CG) or term.value.startswith(STATISTICAL_GEOGRAPHY):
         return _kebab(_local(term))
     return _local(term)
 
@@ -440,7 +440,7 @@ class _Builder:
         for prop, code in codes:
             self.claim(concern, entity, prop, _text(code), [row])
             if prop == GSS_CODE and not entity.value.startswith(CGD + "org-"):
-                self.claim(concern, entity, ONS_GEOGRAPHY, ox.NamedNode(ONS_GEOGRAPHY_BASE + code), [row])
+                self.claim(concern, entity, ONS_GEOGRAPHY, ox.NamedNode(STATISTICAL_GEOGRAPHY + code), [row])
         if name:
             self.name(concern, entity, name, row)
 
