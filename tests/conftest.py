@@ -36,6 +36,25 @@ def graph(project):
 
 
 @pytest.fixture(scope="session")
+def rdflib_graph(graph):
+    """The exported graph in rdflib, whose own SPARQL engine is a third opinion (read-only)."""
+    import rdflib
+
+    from caregraph.export import serialize
+
+    return rdflib.Graph().parse(data=serialize(graph, "nt"), format="nt")
+
+
+@pytest.fixture(scope="session")
+def context_graph(project):
+    """The ontology and tests/fixtures/context.ttl, the entities example records point at (read-only)."""
+    from caregraph.graph import CareGraph
+
+    return CareGraph.from_files([*project.ontology_files(), REPO / "tests" / "fixtures" / "context.ttl"],
+                                project=project)
+
+
+@pytest.fixture(scope="session")
 def sources_dir(project):
     """The five source documents' texts; CI provides them in ../shared/sources beside the checkout."""
     return project.sources_dir()

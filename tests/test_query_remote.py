@@ -19,15 +19,6 @@ from caregraph.query import Query, QueryResult, run_embedded, run_remote
 pytestmark = pytest.mark.server
 
 
-@pytest.fixture(scope="module")
-def rdflib_graph(graph):
-    import rdflib
-
-    from caregraph.export import serialize
-
-    return rdflib.Graph().parse(data=serialize(graph, "nt"), format="nt")
-
-
 def _three_ways(graph, endpoint, rdflib_graph, text: str, kind: str = "select") -> list[QueryResult]:
     embedded = run_embedded(graph, text)
     remote = run_remote(endpoint, text, kind)

@@ -97,13 +97,6 @@ def ontology(project):
     return graph
 
 
-@pytest.fixture(scope="module")
-def context_graph(project):
-    from caregraph.graph import CareGraph
-
-    return CareGraph.from_files([*project.ontology_files(), CONTEXT], project=project)
-
-
 def _declared(ontology, term, kinds) -> bool:
     return str(term).startswith(_BUILT_IN) or any((term, RDF.type, kind) in ontology for kind in kinds)
 

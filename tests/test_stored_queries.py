@@ -66,16 +66,6 @@ def _differences(actual: QueryResult, expected: QueryResult) -> str:
             f"unexpected rows: {sorted((got - want).elements(), key=str)}")
 
 
-@pytest.fixture(scope="module")
-def rdflib_graph(graph):
-    """The exported graph in rdflib, whose own SPARQL engine is the third opinion."""
-    import rdflib
-
-    from caregraph.export import serialize
-
-    return rdflib.Graph().parse(data=serialize(graph, "nt"), format="nt")
-
-
 def _rdflib_result(rdflib_graph, text: str) -> QueryResult:
     result = rdflib_graph.query(text)
     if result.type == "CONSTRUCT" or result.type == "DESCRIBE":

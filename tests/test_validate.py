@@ -50,13 +50,6 @@ def cli(tmp_project, capsys):
     return run
 
 
-@pytest.fixture(scope="module")
-def context_graph(project):
-    from caregraph.graph import CareGraph
-
-    return CareGraph.from_files([*project.ontology_files(), CONTEXT], project=project)
-
-
 def _tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
