@@ -36,11 +36,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError
-from .export import sorted_triples
-from .files import atomic_write
-from .graph import parse_turtle
-from .namespaces import (CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME,
+from ..errors import InputError
+from ..export import sorted_triples
+from ..files import atomic_write
+from ..graph import parse_turtle
+from ..namespaces import (CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME,
                          XSD)
 
 COMMAND = "caregraph import-reference"

@@ -33,15 +33,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import calendar
-from .errors import InputError
-from .files import atomic_write
-from .graph import CareGraph, parse_turtle
-from .namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
+from .. import calendar
+from ..errors import InputError
+from ..files import atomic_write
+from ..graph import CareGraph, parse_turtle
+from ..namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
                          SKOS, TIME, curie)
-from .project import Project
-from .rdflib_terms import to_oxigraph_term, to_rdflib_graph, to_rdflib_term
-from .vocabulary import Vocabulary
+from ..project import Project
+from ..rdflib_terms import to_oxigraph_term, to_rdflib_graph, to_rdflib_term
+from ..vocabulary import Vocabulary
 
 FORMATS = ("text", "json", "turtle")
 ENGINES = ("fast", "pyshacl")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
-from .errors import EXIT_BAD_INPUT, EXIT_OK, CaregraphError
+from .. import __version__
+from ..errors import EXIT_BAD_INPUT, EXIT_OK, CaregraphError
 
 EXIT_INTERNAL_ERROR = 4
 
@@ -54,13 +54,13 @@ def _progress(args: argparse.Namespace, message: str) -> None:
 
 
 def _project(args: argparse.Namespace):
-    from .project import Project
+    from ..project import Project
 
     return Project.locate(args.root)
 
 
 def _load(args: argparse.Namespace):
-    from .graph import CareGraph
+    from ..graph import CareGraph
 
     project = _project(args)
     _progress(args, f"loading {len(project.graph_files())} Turtle files from {project.root}")
@@ -90,7 +90,7 @@ def _build_parser(commands) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from .export import build
+    from ..export import build
 
     graph = _load(args)
     for path in build(graph, args.output):
@@ -116,7 +116,7 @@ def _export_parser(commands) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from .export import export
+    from ..export import export
 
     graph = _load(args)
     if args.inferred:
@@ -142,8 +142,8 @@ def _stats_parser(commands) -> None:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
-    from .graph import statistics
-    from .tables import render_table
+    from ..graph import statistics
+    from ..tables import render_table
 
     graph = _load(args)
     stats = statistics(graph)
@@ -183,9 +183,9 @@ def _check_parser(commands) -> None:
 def _run_check(args: argparse.Namespace) -> int:
     import json
 
-    from .check import load_checks, run_checks
-    from .errors import EXIT_NOT_CONFORMING
-    from .tables import render_table
+    from ..check import load_checks, run_checks
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..tables import render_table
 
     project = _project(args)
     if args.list:
@@ -240,8 +240,8 @@ def _import_reference_parser(commands) -> None:
 def _run_import_reference(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .errors import EXIT_NOT_CONFORMING
-    from .reference import import_reference, outdated_files
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..reference import import_reference, outdated_files
 
     project = _project(args)
     source = Path(args.source) if args.source else project.reference_dir
@@ -309,7 +309,7 @@ def _query_parser(commands) -> None:
 
 
 def _parameters(pairs: list[str]) -> dict[str, list[str]]:
-    from .errors import InputError
+    from ..errors import InputError
 
     values: dict[str, list[str]] = {}
     for pair in pairs:
@@ -321,8 +321,8 @@ def _parameters(pairs: list[str]) -> dict[str, list[str]]:
 
 
 def _run_query(args: argparse.Namespace) -> int:
-    from . import query as q
-    from .errors import InputError
+    from .. import query as q
+    from ..errors import InputError
 
     if (args.query is None) == (args.sparql is None):
         raise InputError("give a stored query's name, a .rq file, or --sparql TEXT (one of them)",
@@ -337,7 +337,7 @@ def _run_query(args: argparse.Namespace) -> int:
         result = q.run_remote(args.endpoint, text, prepared.form,
                               q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
     else:
-        from .graph import CareGraph
+        from ..graph import CareGraph
 
         result = q.run_embedded(CareGraph.load(project, cache=not args.no_cache), text)
     fmt = args.format
@@ -362,8 +362,8 @@ def _queries_parser(commands) -> None:
 
 
 def _run_queries(args: argparse.Namespace) -> int:
-    from . import query as q
-    from .tables import render_table
+    from .. import query as q
+    from ..tables import render_table
 
     queries_dir = _project(args).queries_dir
     if args.name:
@@ -423,8 +423,8 @@ def _validate_parser(commands) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from .errors import EXIT_NOT_CONFORMING
-    from .validate import load_shapes, render, validate_graph, validate_records
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..validate import load_shapes, render, validate_graph, validate_records
 
     graph = _load(args)
     shapes = load_shapes(args.shapes) if args.shapes else None
@@ -458,8 +458,8 @@ def _add_parser(commands) -> None:
 
 
 def _run_add(args: argparse.Namespace) -> int:
-    from .errors import EXIT_NOT_CONFORMING
-    from .validate import add_record, render_text
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..validate import add_record, render_text
 
     graph = _load(args)
     outcome = add_record(args.file, graph, folder=args.folder)

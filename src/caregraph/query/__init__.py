@@ -38,8 +38,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, InputError, ParseError, UnknownTermError
-from .namespaces import PREFIXES, XSD, term_text
+from ..errors import EndpointError, InputError, ParseError, UnknownTermError
+from ..namespaces import PREFIXES, XSD, term_text
 
 # datetime and decimal are imported in the functions that convert values: a command-line query never needs
 # them, and every import adds to its start-up (bench/README.md).
@@ -522,7 +522,7 @@ def is_sparql(text: str) -> bool:
 def library(queries_dir: str | Path | None = None) -> dict[str, Path]:
     """Slug → file of every stored query, sorted by slug (default folder: the project's ``queries/``)."""
     if queries_dir is None:
-        from .project import Project
+        from ..project import Project
 
         queries_dir = Project.locate().queries_dir
     return {path.stem: path for path in sorted(Path(queries_dir).glob("*.rq"))}
@@ -551,7 +551,7 @@ a notebook) skips reading and checking it, which took most of the time of a smal
 def stored(name: str, queries_dir: str | Path | None = None) -> Query:
     """The stored query ``name``; an unknown name raises :class:`UnknownTermError` with the closest names."""
     if queries_dir is None:
-        from .project import Project
+        from ..project import Project
 
         queries_dir = Project.locate().queries_dir
     path = Path(queries_dir) / f"{name}.rq"
@@ -757,7 +757,7 @@ class QueryResult:
         if fmt == "table":
             return (self.table(title=title) + "\n").encode()
         if self.kind == "graph":
-            from .export import sorted_triples
+            from ..export import sorted_triples
 
             triples = sorted_triples(self.triples)
             prefixes = None if fmt == "nt" else _prefixes_used(triples)
@@ -776,13 +776,13 @@ class QueryResult:
 
     def table(self, *, width: int | None = None, title: str | None = None) -> str:
         """A readable table: IRIs as prefixed names, literals as their text, and a count of rows."""
-        from .tables import render_table
+        from ..tables import render_table
 
         if self.kind == "ask":
             return "true" if self.boolean else "false"
         if self.kind == "graph":
             headers = ("subject", "predicate", "object")
-            from .export import sorted_triples
+            from ..export import sorted_triples
 
             rows = [tuple(map(term_text, (t.subject, t.predicate, t.object))) for t in sorted_triples(self.triples)]
         else:
@@ -862,7 +862,7 @@ def run(query: str | Path | Query, params: Mapping[str, str | Sequence[str]] | N
     if endpoint:
         return run_remote(endpoint, text, prepared.form, timeout)
     if graph is None:
-        from .graph import load
+        from ..graph import load
 
         graph = load()
     return run_embedded(graph, text)
