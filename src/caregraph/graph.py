@@ -260,7 +260,8 @@ def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True, in_m
 
 
 def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
-    """Counts for ``caregraph stats``: instances per class and statements per source."""
+    """Counts for ``caregraph stats``: instances per class, statements per source, and the populations each
+    dataset gives in all (a total that no observation of the dataset gives is left empty, not zero)."""
     from .namespaces import sparql_prologue, term_text
 
     def rows(query: str, names: list[str]) -> list[tuple]:
@@ -281,6 +282,19 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
               OPTIONAL { ?source dcterms:title ?title }
               OPTIONAL { ?quotation prov:wasQuotedFrom ?source . OPTIONAL { ?node prov:wasDerivedFrom ?quotation } }
             } GROUP BY ?source ?title ORDER BY ?source""", ["source", "title", "quotations", "statements"]),
+        "populations": [
+            (dataset, period, observations, registered if int(given) else "", population, weighted)
+            for dataset, period, observations, given, registered, population, weighted in rows("""
+            SELECT ?dataset ?period (COUNT(?o) AS ?observations) (COUNT(?patients) AS ?given)
+                   (SUM(?patients) AS ?registered) (ROUND(SUM(?people)) AS ?population)
+                   (ROUND(SUM(?weighted)) AS ?needWeighted)
+            WHERE {
+              ?o a qb:Observation ; qb:dataSet ?dataset ; time:hasTime/rdfs:label ?period .
+              OPTIONAL { ?o cg:registeredPatients ?patients }
+              OPTIONAL { ?o cg:population ?people }
+              OPTIONAL { ?o cg:needWeightedPopulation ?weighted }
+            } GROUP BY ?dataset ?period ORDER BY ?dataset ?period""",
+                ["dataset", "period", "observations", "given", "registered", "population", "needWeighted"])],
         "declared_classes": rows("""
             SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {
               ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),

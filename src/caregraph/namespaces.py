@@ -24,6 +24,11 @@ ORG = "http://www.w3.org/ns/org#"
 TIME = "http://www.w3.org/2006/time#"
 DCTERMS = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA = "https://schema.org/"
+QB = "http://purl.org/linked-data/cube#"
+"""The W3C RDF Data Cube vocabulary: the populations are its observations (data/README.md says why)."""
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+"""The W3C Basic Geo (WGS84) vocabulary: a practice's latitude and longitude."""
 
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
 """ONS statistical geographies, one IRI per GSS code: where caregraph's footprints link to the official ones."""
@@ -35,12 +40,14 @@ PREFIXES: dict[str, str] = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": DCTERMS,
     "foaf": FOAF,
+    "geo": GEO,
     "org": ORG,
     "owl": OWL,
     "prov": PROV,
+    "qb": QB,
     "rdf": RDF,
     "rdfs": RDFS,
-    "schema": "https://schema.org/",
+    "schema": SCHEMA,
     "sh": SH,
     "skos": SKOS,
     "time": TIME,

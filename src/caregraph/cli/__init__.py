@@ -134,9 +134,11 @@ def _run_export(args: argparse.Namespace) -> int:
 def _stats_parser(commands) -> None:
     p = commands.add_parser(
         "stats", formatter_class=_Formatter,
-        help="count triples, classes, instances per class and statements per source",
-        description="Summarise the graph: triples, declared classes, instances of each class, and how many "
-                    "quotations and statements each source contributes.",
+        help="count triples, classes, instances per class, statements per source and populations",
+        description="Summarise the graph: triples, declared classes, instances of each class, how many "
+                    "quotations and statements each source contributes, and the population observations of each "
+                    "dataset with their totals (registered patients, population and need-weighted population, "
+                    "rounded to whole people; empty where the dataset gives none).",
         epilog="example:\n  caregraph stats")
     p.set_defaults(run=_run_stats)
 
@@ -154,6 +156,10 @@ def _run_stats(args: argparse.Namespace) -> int:
     print()
     print(render_table(["source", "title", "quotations", "statements"], stats["sources"],
                        title="Statements per source"))
+    if stats["populations"]:
+        print()
+        print(render_table(["dataset", "period", "observations", "registered patients", "population",
+                            "need-weighted population"], stats["populations"], title="Populations per dataset"))
     return EXIT_OK
 
 

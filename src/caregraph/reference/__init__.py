@@ -1073,6 +1073,7 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     rows = {d.slug: read_rows(d, reference_dir) for d in DATASETS}
     b = _Builder()
     _datasets(b)
+    practices.describe_datasets(b)
     for dataset_rows in rows.values():
         for row in dataset_rows:
             b.quotation(row)
@@ -1087,6 +1088,7 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     _local_authorities(b, rows)
     _trusts(b, rows, footprints)
     _vanguards(b, rows["nhse-vanguards"])
+    practices.add_practices(b, rows)
     b.finish_names()
     out = {}
     for concern in CONCERNS:
@@ -1119,3 +1121,10 @@ def outdated_files(reference_dir: str | Path, output_dir: str | Path | None = No
         if not path.exists() or path.read_bytes() != data:
             stale.append(name)
     return stale
+
+
+# The GP practice files have their own module, which builds on the helpers above.
+from . import practices  # noqa: E402
+
+DATASETS += practices.DATASETS
+CONCERNS[practices.CONCERN] = practices.DESCRIPTION
