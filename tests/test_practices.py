@@ -151,9 +151,10 @@ def test_per_icb_sums_equal_the_files(graph, older, newer, period, column, measu
     for row in rows:
         expected[row["ICS22"]] += Decimal(row[column])
     # 2022/23: through the sub-ICB locations; 2024/25: the practices' own ICB memberships.
+    direct = "?m org:organization ?board ; org:member ?practice ; org:memberDuring ?year ."
     through = ("?u org:organization ?board ; org:member ?unit ; org:memberDuring ?year . "
                "?m org:organization ?unit ; org:member ?practice ; org:memberDuring ?year ."
-               if period == "fy-2022-23" else "?m org:organization ?board ; org:member ?practice ; org:memberDuring ?year .")
+               if period == "fy-2022-23" else direct)
     found = solutions(graph, f"""
         SELECT ?icb (SUM(?value) AS ?total) WHERE {{
           BIND(cgd:{period} AS ?year)

@@ -7,7 +7,7 @@ local authority and populations. How its rows become triples (data/README.md has
 * Each row is a ``cg:Quotation`` of its dataset, as for every reference file.
 * A practice (``cgd:org-<ODS code>``) and a PCN are described by the first row that lists them, as sourced records
   derived from that row: type, name, ODS code, postcode, WGS84 location and local authority areas are attested at
-  once by ``prov:wasDerivedFrom``. With 6,554 practices a claim per statement would add six triples per fact and
+  once by ``prov:wasDerivedFrom``. With 6,560 practices a claim per statement would add five triples per fact and
   say nothing the derivation does not.
 * A sub-ICB location is the organisation of the CCG whose code it kept (``cgd:org-16C``): claims give it its type
   and the allocation tool's name, and a role period the ODS role of sub-ICB locations.
@@ -27,8 +27,9 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import GEO, QB, SCHEMA
-from . import (_FIRST_WAVE, _LAD_FILES, A, HAS_TIME, LABEL, MEMBER, MEMBER_DURING, OGL_3, ODS_CODE, ORGANIZATION, Dataset, Row,
-               _Builder, _calendar, _cg, _cgd, _fy, _listing, _name, _org, _role_period, _role_row, _text, _typed)
+from . import (_FIRST_WAVE, _LAD_FILES, A, HAS_TIME, LABEL, MEMBER, MEMBER_DURING, ODS_CODE, OGL_3, ORGANIZATION,
+               Dataset, Row, _Builder, _calendar, _cg, _cgd, _fy, _listing, _name, _org, _role_period, _role_row,
+               _text, _typed)
 
 CONCERN = "practices"
 DESCRIPTION = ("GP practices, primary care networks and sub-ICB locations with their dated memberships, and the "
