@@ -355,7 +355,7 @@ def test_query_output_is_csv_when_not_a_terminal_and_table_on_request(run_cli):
     assert lines[0] == "Concept schemes of the vocabulary"
     assert lines[1].split() == ["scheme", "label", "concepts"]
     assert any(line.startswith("cg:VanguardTypeScheme") and line.endswith(" 5") for line in lines)
-    assert lines[-1] == "8 rows"  # seven caregraph schemes and the ODS role codes
+    assert lines[-1] == "9 rows"  # eight caregraph schemes (the units of measure among them) and the ODS role codes
 
 
 def test_query_output_is_a_table_on_a_terminal(run_cli, monkeypatch):
