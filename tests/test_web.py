@@ -288,3 +288,9 @@ def test_cors_is_off_unless_an_origin_is_given(graph, client):
         assert preflight.headers["access-control-allow-origin"] == "https://example.org"
         other = open_client.options("/sparql", headers={**headers, "Origin": "https://elsewhere.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_bound_stored_query_runs_on_the_endpoint_its_header_lines_read_as_comments(client, graph):
+    text = stored("concepts-of-scheme").bind({"scheme": "cg:IntegrationScheme"})  # a PREFIX line, then '#+' lines
+    response = client.post("/sparql", data={"query": text})
+    assert response.status_code == 200 and _results(response).same_values(run_embedded(graph, text))

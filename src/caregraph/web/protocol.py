@@ -92,5 +92,5 @@ async def answer(request: Request, text: str, form: str) -> Response:
 
 async def sparql(request: Request) -> Response:
     """GET and POST /sparql."""
-    query = Query.from_text(await _query_text(request), "query")
+    query = Query.from_text(await _query_text(request), "query", parse_header=False)
     return await answer(request, query.text, query.form)
