@@ -294,3 +294,12 @@ def test_a_bound_stored_query_runs_on_the_endpoint_its_header_lines_read_as_comm
     text = stored("concepts-of-scheme").bind({"scheme": "cg:IntegrationScheme"})  # a PREFIX line, then '#+' lines
     response = client.post("/sparql", data={"query": text})
     assert response.status_code == 200 and _results(response).same_values(run_embedded(graph, text))
+
+
+@pytest.mark.parametrize("name", list(library()))
+def test_the_editor_gets_each_stored_query_as_sparql_that_needs_no_predeclared_prefix(name):
+    from caregraph.web.catalogue import editor_text
+
+    text = editor_text(stored(name))
+    ox.Store().query(text)  # a prefix left undeclared would be a SyntaxError
+    assert text.endswith(stored(name).source)

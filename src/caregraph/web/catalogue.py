@@ -8,10 +8,13 @@ send the same text to the engine and give the same rows.
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import __version__
+from ..namespaces import PREFIXES
 from ..query import Query, library, stored
 from . import negotiation
 from .protocol import NotAcceptable, accepted_format, answer
@@ -24,10 +27,12 @@ def stored_queries(request: Request) -> list[Query]:
 
 
 def editor_text(query: Query) -> str:
-    """A stored query as the query editor shows it: its own text after one PREFIX line per predeclared prefix it
+    """A stored query as the query editor shows it: its own text after a PREFIX line for each predeclared prefix it
     uses without declaring, so that the editor, which knows nothing of caregraph's prefixes, reads it as valid."""
-    prologue = query.text[: len(query.text) - len(query.source)]
-    return prologue.replace(" PREFIX ", "\nPREFIX ") + query.source
+    declared = {match.group(1) for match in re.finditer(r"PREFIX\s+([\w.-]*):", query.source, re.I)}
+    used = [prefix for prefix in PREFIXES
+            if prefix not in declared and re.search(rf"(?<![\w.:-]){prefix}:", query.source)]
+    return "".join(f"PREFIX {prefix}: <{PREFIXES[prefix]}>\n" for prefix in used) + query.source
 
 
 def _parameter_json(query: Query) -> list[dict]:
