@@ -303,3 +303,25 @@ def test_the_editor_gets_each_stored_query_as_sparql_that_needs_no_predeclared_p
     text = editor_text(stored(name))
     ox.Store().query(text)  # a prefix left undeclared would be a SyntaxError
     assert text.endswith(stored(name).source)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE {\n  ?s a cg:Footprint .\n  service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+])
+def test_a_federated_query_is_refused_before_it_runs(client, query):
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400
+    assert response.text.startswith(f"query:{query[:query.lower().index('service')].count(chr(10)) + 1}: SERVICE")
+
+
+def test_service_in_a_string_a_variable_or_a_comment_is_no_service_clause(client):
+    query = 'SELECT ?service WHERE { BIND("SERVICE <x> {}" AS ?service) } # SERVICE'
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200 and "SERVICE <x> {}" in response.text
+
+
+def test_a_query_body_and_a_query_field_together_are_refused(client):
+    response = client.post("/sparql?query=ASK%7B%7D", content=FORMS.encode(),
+                           headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "exactly one" in response.text

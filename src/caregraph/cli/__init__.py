@@ -414,8 +414,9 @@ routes:
   /openapi.json          the stored queries as an OpenAPI description
   /.well-known/void      the dataset in VoID and DCAT
 
-The server reads the graph (the cached store, opened read-only) and writes no file. It listens on loopback unless
---host says otherwise. A query that runs longer than --timeout is answered 503.
+The server reads the graph (the cached store, opened read-only; built first, as by every command, if the data
+changed) and writes no file. It listens on loopback unless --host says otherwise. A query that runs longer than
+--timeout is answered 503, and other requests are answered meanwhile.
 """
 
 

@@ -4,7 +4,8 @@ A query comes as ``?query=`` (GET), as a form field (POST ``application/x-www-fo
 of a POST ``application/sparql-query``; caregraph's prefixes are predeclared, as on the command line. Results are
 negotiated by ``Accept`` (:mod:`caregraph.web.negotiation`). The endpoint is read-only: an update, by the
 ``update`` field or an ``application/sparql-update`` body, is refused with 403, and update keywords in a query with
-400. Errors are answered as one line of plain text; a syntax error names its line and column.
+400; so is a SERVICE clause, which would have the server send requests elsewhere. Errors are answered as one line
+of plain text; a syntax error names its line and column.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from ..errors import CaregraphError, InputError
 from ..query import Query
+from ..query.federation import service_line
 from . import negotiation
 from .time_limit import run_within
 
@@ -45,7 +47,8 @@ async def _query_text(request: Request) -> str:
         if media_type == "application/sparql-update":
             raise UpdateRefused(_READ_ONLY)
         if media_type == "application/sparql-query":
-            fields = {"query": [_decoded(body)], **parse_qs(request.url.query, keep_blank_values=True)}
+            fields = parse_qs(request.url.query, keep_blank_values=True)
+            fields["query"] = [_decoded(body), *fields.get("query", [])]
         elif media_type == "application/x-www-form-urlencoded":
             fields = parse_qs(_decoded(body), keep_blank_values=True)
         else:
@@ -92,5 +95,10 @@ async def answer(request: Request, text: str, form: str) -> Response:
 
 async def sparql(request: Request) -> Response:
     """GET and POST /sparql."""
-    query = Query.from_text(await _query_text(request), "query", parse_header=False)
+    text = await _query_text(request)
+    line = service_line(text)
+    if line is not None:  # refused before the syntax check, which would already follow it
+        raise InputError(f"query:{line}: SERVICE is refused: this endpoint answers from its own graph and sends no "
+                         "request elsewhere")
+    query = Query.from_text(text, "query", parse_header=False)
     return await answer(request, query.text, query.form)
