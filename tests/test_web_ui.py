@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from caregraph.namespaces import term_text
-from caregraph.query import run_embedded, stored
+from caregraph.query import library, run_embedded, stored
 
 pytestmark = pytest.mark.server
 
@@ -49,7 +49,7 @@ def test_the_editor_runs_a_stored_query_and_shows_its_rows(browser, caregraph_se
 
     query = stored("partnership-forms")
     expected = run_embedded(graph, query.bind())
-    wait = WebDriverWait(browser, 60)
+    wait = WebDriverWait(browser, 60, poll_frequency=0.05)
 
     browser.get(caregraph_server)
     wait.until(shown.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
@@ -74,3 +74,32 @@ def test_the_editor_runs_a_stored_query_and_shows_its_rows(browser, caregraph_se
 
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+
+
+def test_the_editor_runs_every_stored_query(browser, caregraph_server, graph):
+    """Each stored query opens in its tab and runs; the editor reports as many results as the embedded engine
+    gives (triples, for CONSTRUCT and DESCRIBE) and shows no error."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 120, poll_frequency=0.05)
+    browser.get(caregraph_server)
+    wait.until(lambda _: browser.find_elements(By.CSS_SELECTOR, ".yasqe .CodeMirror"))
+    reported = {}
+    for name in library():
+        query = stored(name)
+        browser.find_element(By.CSS_SELECTOR, f'a.example[data-name="{name}"]').click()
+        panel = wait.until(lambda _: next((p for p in browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active")
+                                           if query.summary in browser.find_element(
+                                               By.CSS_SELECTOR, ".tabsList .tab.active").text), None))
+        panel.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        chip = wait.until(lambda _: next((c.text for c in panel.find_elements(By.CSS_SELECTOR, ".yasr_response_chip")
+                                          if " in " in c.text), None))
+        reported[name] = (chip.split(" in ")[0], panel.find_elements(By.CSS_SELECTOR, ".yasr .errorResult"))
+    expected = {}
+    for name in library():
+        result = run_embedded(graph, stored(name).bind())
+        expected[name] = ("Response" if result.kind == "ask" else
+                          f"{len(result)} result{'' if len(result) == 1 else 's'}", [])
+    assert reported == expected
+    assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
