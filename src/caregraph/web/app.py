@@ -32,6 +32,7 @@ STATUS: dict[type[CaregraphError], int] = {
     protocol.UpdateRefused: 403,
     protocol.NotAcceptable: 406,
     protocol.UnsupportedMediaType: 415,
+    protocol.RequestTooLarge: 413,
     QueryTimeout: 503,
     InputError: 400,
 }

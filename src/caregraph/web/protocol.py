@@ -35,6 +35,15 @@ class UnsupportedMediaType(InputError):
     """A POST body that is neither a form nor a SPARQL query (415)."""
 
 
+class RequestTooLarge(InputError):
+    """A request body larger than :data:`MAX_BODY_BYTES` (413)."""
+
+
+MAX_BODY_BYTES = 1 << 20
+"""The largest request body /sparql reads: 1 MiB, far more than any query, and a bound on what a client can make
+the server hold."""
+
+
 _READ_ONLY = ("this endpoint is read-only: SPARQL Update is refused; caregraph's data changes through its files "
               "(`caregraph add`)")
 
@@ -43,7 +52,7 @@ async def _query_text(request: Request) -> str:
     """The query a request carries, by any of the protocol's three ways."""
     if request.method == "POST":
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
+        body = await _body(request)
         if media_type == "application/sparql-update":
             raise UpdateRefused(_READ_ONLY)
         if media_type == "application/sparql-query":
@@ -66,6 +75,16 @@ async def _query_text(request: Request) -> str:
         raise InputError("give one SPARQL query, as ?query=… or a POST body; the query editor is at /"
                          if not queries else "give exactly one non-empty query")
     return queries[0]
+
+
+async def _body(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise RequestTooLarge(f"the request body is larger than {MAX_BODY_BYTES:,} bytes; a query is far smaller")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _decoded(body: bytes) -> str:
