@@ -139,3 +139,47 @@ def oxigraph_endpoint(graph, tmp_path_factory):
         server.kill()
         server.wait()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def caregraph_server(graph, tmp_path_factory):
+    """`caregraph serve` in a real uvicorn server on 127.0.0.1 (a free port); yields its base URL.
+
+    The graph fixture has built the cached store, which the server opens read-only; the server is stopped after
+    the session, and its log kept beside pytest's other temporary files.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path_factory.mktemp("serve") / "server.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen([sys.executable, "-m", "caregraph", "--root", str(REPO), "serve", "--host",
+                               "127.0.0.1", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"caregraph serve stopped: {log_path.read_text()[-500:]}")
+        try:
+            with urllib.request.urlopen(base + "sparql?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"caregraph serve did not answer on {base} within 60 s")
+            time.sleep(0.05)
+    yield base
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    log.close()

@@ -375,9 +375,12 @@ class Query:
 
     @classmethod
     def from_text(cls, text: str, display: str = "<query>", *, slug: str | None = None,
-                  require: Sequence[str] = ()) -> "Query":
-        """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line."""
-        header = _parse_header(text, display)
+                  require: Sequence[str] = (), parse_header: bool = True) -> "Query":
+        """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line.
+
+        With ``parse_header=False`` the ``#+`` lines are comments like any other, as for a SPARQL endpoint, which
+        receives stored queries already bound (a PREFIX line before their header)."""
+        header = _parse_header(text, display) if parse_header else _Header()
         for key in require:
             if key not in header.fields:
                 raise ParseError(display, f"the header lacks '#+ {key}:' (every stored query has "
