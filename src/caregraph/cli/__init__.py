@@ -38,6 +38,7 @@ examples:
   caregraph validate my-record.ttl     does a new record fit the model? (exit 0 yes, 1 no)
   caregraph add my-record.ttl          validate it and, if it conforms, copy it into data/
   caregraph export --format trig -o caregraph.trig
+  caregraph docs -o site               the vocabulary, entity and source pages as static HTML
   caregraph <command> --help           options and examples of one command
 """
 
@@ -475,7 +476,9 @@ def _run_add(args: argparse.Namespace) -> int:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser,
+from .docs import _docs_parser  # noqa: E402 (it uses the helpers above)
+
+_COMMANDS = [_add_parser, _build_parser, _check_parser, _docs_parser, _export_parser, _import_reference_parser, _queries_parser,
              _query_parser, _stats_parser, _validate_parser]
 
 

@@ -22,6 +22,8 @@ from .diagram import class_diagram
 TEMPLATES = Path(__file__).parent / "templates"
 STYLESHEET = Path(__file__).parent / "static" / "pages.css"
 
+_QUOTED_FROM = ox.NamedNode("http://www.w3.org/ns/prov#wasQuotedFrom")
+
 PAGE_SIZE = 50
 """Rows per page of a long list (the records pointing at an entity, the quotations of a dataset)."""
 
@@ -78,6 +80,8 @@ class Site:
         self._shapes: ox.Store | None = None
         self._sources: list[dict] | None = None
         self._names: dict[str, list[str]] = {}
+        self.published: set[str] | None = None
+        """For static pages: the pages written (``id/X``, ``def/T``, ``sources/X``), the only ones linked to."""
 
     # --- links -------------------------------------------------------------------------------------------------
 
@@ -85,15 +89,27 @@ class Site:
         return "../" * depth if self.static else "/"
 
     def href(self, iri: str, depth: int = 1) -> str:
-        """Where a page links to ``iri``: its own page for a caregraph entity, term or source, else the IRI."""
+        """Where a page links to ``iri``: its own page for a caregraph entity, term or source (a quotation: its
+        place on its source's page), else the IRI itself; '' for a static page that was not written."""
         root, suffix = self._root(depth), ".html" if self.static else ""
         if iri.startswith(CGD):
-            local = iri[len(CGD):]
+            source = self._quoted_from(iri)
+            if source:
+                return f"{self.href(source, depth)}#{iri[len(CGD):]}"
             folder = "sources" if iri in self.source_iris else "id"
-            return f"{root}{folder}/{local}{suffix}"
-        if iri.startswith(CG):
-            return f"{root}def/{iri[len(CG):]}{suffix}"
-        return iri
+            address = f"{folder}/{iri[len(CGD):]}"
+        elif iri.startswith(CG):
+            address = f"def/{iri[len(CG):]}"
+        else:
+            return iri
+        if self.published is not None and address not in self.published:
+            return ""
+        return f"{root}{address}{suffix}"
+
+    def _quoted_from(self, iri: str) -> str:
+        for quad in self.graph.store.quads_for_pattern(ox.NamedNode(iri), _QUOTED_FROM, None, ox.DefaultGraph()):
+            return quad.object.value
+        return ""
 
     def show(self, term, depth: int = 1) -> Markup:
         """A term as HTML: a link named by its label for an IRI, the words (and language) of a literal."""
@@ -102,9 +118,10 @@ class Site:
         if isinstance(term, str):
             term = ox.NamedNode(term)
         if isinstance(term, ox.NamedNode):
-            iri = term.value
-            return Markup('<a href="{}" title="{}">{}</a>').format(self.href(iri, depth), curie(iri),
-                                                                  self.labels(iri))
+            iri, link = term.value, self.href(term.value, depth)
+            if not link:
+                return Markup('<span title="{}">{}</span>').format(curie(iri), self.labels(iri))
+            return Markup('<a href="{}" title="{}">{}</a>').format(link, curie(iri), self.labels(iri))
         if isinstance(term, ox.BlankNode):
             return Markup("<span class=blank>(an unnamed node)</span>")
         return escape(term.value)
@@ -131,7 +148,8 @@ class Site:
 
     # --- unknown names -----------------------------------------------------------------------------------------
 
-    def _known(self, namespace: str) -> list[str]:
+    def known(self, namespace: str) -> list[str]:
+        """The local names of every IRI of ``namespace`` that the graph says something about."""
         if namespace not in self._names:
             query = ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
                      f'"{namespace}")) }}')
@@ -139,7 +157,7 @@ class Site:
         return self._names[namespace]
 
     def not_found(self, kind: str, namespace: str, name: str) -> NotFound:
-        known = self._known(namespace)
+        known = self.known(namespace)
         close = difflib.get_close_matches(name, known, n=5, cutoff=0.6)
         close += [k for k in known if name.lower() in k.lower() and k not in close][: 5 - len(close)]
         return NotFound(kind, name, [(self.href(namespace + c), c) for c in close])
@@ -209,3 +227,9 @@ class Site:
 
     def source_index(self) -> str:
         return self._render("sources.html", 1, title="Sources")
+
+    def index(self) -> str:
+        """The front page of the static pages (the server's front page is the query UI)."""
+        example = CGD + "system-berkshire-west"
+        return self._render("index.html", 0, title="caregraph",
+                            example=example if describe.exists(self.graph, example) else None)
