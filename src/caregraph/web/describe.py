@@ -105,7 +105,17 @@ class Labels:
     def __call__(self, iri: str) -> str:
         if iri not in self.known:
             self.fetch([iri])
-        return self.known[iri] or curie(iri)
+        return self.known[iri] or unlabelled(iri)
+
+
+def unlabelled(iri: str) -> str:
+    """What a page calls a thing without a label: a record by its name in caregraph (``designation-001-dorset``),
+    a built-in term by its words (``rdfs:label`` → "label", ``rdf:type`` → "type"), anything else by its CURIE."""
+    if iri.startswith(CGD):
+        return iri[len(CGD):]
+    if iri.startswith((RDF, RDFS)):
+        return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", iri.rsplit("#", 1)[1]).lower()
+    return curie(iri)
 
 
 def exists(graph, iri: str) -> bool:
@@ -146,6 +156,8 @@ class Entity:
     references: list[Reference]
     dated: str = ""
     """The period the entity itself is dated to (a dated footprint, a membership), as the calendar names it."""
+    record_quotations: list[Quotation] = field(default_factory=list)
+    """When the entity is a sourced record, the quotations every one of its statements rests on."""
 
     @property
     def history(self) -> list[tuple[str, str, object]]:
@@ -160,7 +172,7 @@ class Entity:
     def sources(self) -> list[str]:
         """Every source that says something on the page, sorted."""
         found = {q.source for s in [*self.names, *self.types, *(s for _, g in self.groups for s in g)]
-                 for q in s.quotations}
+                 for q in s.quotations} | {q.source for q in self.record_quotations}
         found |= {q.source for r in self.references for q in r.quotations}
         return sorted(found)
 
@@ -209,10 +221,12 @@ def describe_entity(graph, iri: str) -> Entity:
         claimed[(row["subject"], row["predicate"].value, row["object"])].append(row["quote"].value)
     records = derived_from(graph, [iri, *(record for record, _ in references)])
     node = ox.NamedNode(iri)
-    behind = {key: claimed.get((node, *key), []) + records.get(iri, []) for key in statements}
+    # A sourced record's own quotations stand behind each of its statements: the page shows them once.
+    behind = {key: claimed.get((node, *key), []) for key in statements}
     behind_references = {key: claimed.get((ox.NamedNode(key[0]), key[1], node), []) + records.get(key[0], [])
                          for key in references}
-    found = quotations(graph, [q for qs in [*behind.values(), *behind_references.values()] for q in qs])
+    found = quotations(graph, [q for qs in [*behind.values(), *behind_references.values(), records.get(iri, [])]
+                               for q in qs])
     for key, statement in statements.items():
         statement.quotations = sorted({found[q] for q in behind[key] if q in found},
                                       key=lambda q: (q.source, q.order))
@@ -228,7 +242,8 @@ def describe_entity(graph, iri: str) -> Entity:
             grouped[statement.predicate].append(statement)
     dated = next((s.object.value for s in grouped.get(TIME + "hasTime", [])), "")
     return Entity(iri, names, types, sorted(grouped.items()),
-                  sorted(references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record)), dated)
+                  sorted(references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record)), dated,
+                  sorted({found[q] for q in records.get(iri, []) if q in found}, key=lambda q: (q.source, q.order)))
 
 
 def entity_turtle(graph, iri: str, media_type: str) -> bytes:
