@@ -153,6 +153,12 @@ def test_an_unknown_name_is_404_with_did_you_mean(client, path, meant):
     assert meant in [href for href, _ in page.links]
 
 
+@pytest.mark.parametrize("path", ["/id/berkshire%20west", "/id/%3Csystem-dorset%3E", "/def/Integrated%7BCare%7D"])
+def test_a_name_that_cannot_be_an_iri_is_not_found(client, path):
+    for accept in ("text/html", "text/turtle"):
+        assert client.get(path, headers={"Accept": accept}).status_code == 404
+
+
 def test_an_unknown_entity_asked_for_as_turtle_is_404_in_one_line(client):
     response = client.get("/id/system-berkshire-wst", headers={"Accept": "text/turtle"})
     assert response.status_code == 404
@@ -280,3 +286,15 @@ def test_the_sources_index_and_the_stylesheet(client, project):
         assert str(sources.value(source, rdflib.DCTERMS.title)) in page.text
     css = client.get("/static/pages.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+def test_every_page_query_parses_and_declares_its_parameters():
+    from caregraph.web.describe import QUERIES, page_query
+
+    names = sorted(path.stem for path in QUERIES.glob("*.rq"))
+    assert len(names) > 10
+    for name in names:
+        query = page_query(name)
+        assert query.summary and query.description, name
+        for parameter in query.parameters:
+            assert query.bind({parameter: ["cgd:a", "cgd:b"]}).count("<https://w3id.org/caregraph/id/b>") == 1

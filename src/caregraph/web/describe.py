@@ -119,8 +119,11 @@ def unlabelled(iri: str) -> str:
 
 
 def exists(graph, iri: str) -> bool:
-    """Whether the graph says anything about ``iri`` or points at it."""
-    node = ox.NamedNode(iri)
+    """Whether the graph says anything about ``iri`` or points at it (False for text that is not an IRI)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     for _ in graph.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
         return True
     for _ in graph.store.quads_for_pattern(None, None, node, ox.DefaultGraph()):
@@ -159,13 +162,14 @@ class Entity:
     record_quotations: list[Quotation] = field(default_factory=list)
     """When the entity is a sourced record, the quotations every one of its statements rests on."""
 
-    @property
-    def history(self) -> list[tuple[str, str, object]]:
-        """Dated things, earliest first: (first day, kind, the fact or the reference)."""
+    def history(self, references: list[Reference] | None = None) -> list[tuple[str, str, object]]:
+        """Dated things, earliest first: (first day, kind, the fact or the reference). ``references`` limits the
+        records to those shown (one page of a long list)."""
         events: list[tuple[str, str, object]] = []
         for _, statements in self.groups:
             events += [(s.start, "fact", s) for s in statements if s.start]
-        events += [(r.start, "reference", r) for r in self.references if r.start]
+        shown = self.references if references is None else references
+        events += [(r.start, "reference", r) for r in shown if r.start]
         return sorted(events, key=lambda e: (e[0], e[1]))
 
     @property
