@@ -206,37 +206,44 @@ def _batches(iris, size: int = 500):
         yield iris[start:start + size]
 
 
-def describe_entity(graph, iri: str) -> Entity:
-    """What the page of ``iri`` shows: names, types, facts by kind, records pointing at it, who says so."""
+def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
+    """What the page of ``iri`` shows: names, types, facts by kind, records pointing at it, who says so.
+
+    Every record that points at the entity is listed, in date order; who says so is looked up only for the
+    ``shown`` ones (the page of a long list being shown).
+    """
     statements: dict[tuple, Statement] = {}
     for row in rows(graph, "entity-facts", entity=iri):
         key = (row["predicate"].value, row["object"])
         if key not in statements:
             statements[key] = Statement(row["predicate"].value, row["object"],
                                         asserted=row["asserted"].value == "true", start=text(row["start"]))
-    references: dict[tuple[str, str], Reference] = {}
+    found_references: dict[tuple[str, str], Reference] = {}
     for row in rows(graph, "entity-references", entity=iri):
         if isinstance(row["record"], ox.NamedNode):  # a blank node has no page; the Turtle description shows it
             key = (row["record"].value, row["predicate"].value)
-            references.setdefault(key, Reference(key[0], key[1], text(row["date"]), text(row["start"])))
+            found_references.setdefault(key, Reference(key[0], key[1], text(row["date"]), text(row["start"])))
+    references = sorted(found_references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record))
     # Who says so: the claims that reify a statement, and the quotations of its subject when that is a record.
     claimed: dict[tuple, list[str]] = defaultdict(list)
     for row in rows(graph, "entity-claims", entity=iri):
         claimed[(row["subject"], row["predicate"].value, row["object"])].append(row["quote"].value)
-    records = derived_from(graph, [iri, *(record for record, _ in references)])
+    records = derived_from(graph, [iri, *(r.record for r in references[shown])])
     node = ox.NamedNode(iri)
     # A sourced record's own quotations stand behind each of its statements: the page shows them once.
     behind = {key: claimed.get((node, *key), []) for key in statements}
-    behind_references = {key: claimed.get((ox.NamedNode(key[0]), key[1], node), []) + records.get(key[0], [])
-                         for key in references}
+    behind_references = {(r.record, r.predicate): claimed.get((ox.NamedNode(r.record), r.predicate, node), [])
+                         + records.get(r.record, []) for r in references[shown]}
     found = quotations(graph, [q for qs in [*behind.values(), *behind_references.values(), records.get(iri, [])]
                                for q in qs])
+
+    def ordered(iris: list[str]) -> list[Quotation]:
+        return sorted({found[q] for q in iris if q in found}, key=lambda q: (q.source, q.order))
+
     for key, statement in statements.items():
-        statement.quotations = sorted({found[q] for q in behind[key] if q in found},
-                                      key=lambda q: (q.source, q.order))
-    for key, reference in references.items():
-        reference.quotations = sorted({found[q] for q in behind_references[key] if q in found},
-                                      key=lambda q: (q.source, q.order))
+        statement.quotations = ordered(behind[key])
+    for reference in references[shown]:
+        reference.quotations = ordered(behind_references[(reference.record, reference.predicate)])
     names = [s for s in statements.values() if s.predicate in NAME_PREDICATES]
     names.sort(key=lambda s: (NAME_PREDICATES.index(s.predicate), s.object.value))
     types = [s for s in statements.values() if s.predicate == RDF + "type"]
@@ -245,9 +252,7 @@ def describe_entity(graph, iri: str) -> Entity:
         if statement.predicate not in NAME_PREDICATES and statement.predicate != RDF + "type":
             grouped[statement.predicate].append(statement)
     dated = next((s.object.value for s in grouped.get(TIME + "hasTime", [])), "")
-    return Entity(iri, names, types, sorted(grouped.items()),
-                  sorted(references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record)), dated,
-                  sorted({found[q] for q in records.get(iri, []) if q in found}, key=lambda q: (q.source, q.order)))
+    return Entity(iri, names, types, sorted(grouped.items()), references, dated, ordered(records.get(iri, [])))
 
 
 def entity_turtle(graph, iri: str, media_type: str) -> bytes:
@@ -348,26 +353,31 @@ def sources(graph) -> list[dict]:
              "quotations": int(r["quotations"].value)} for r in rows(graph, "sources")]
 
 
-def describe_source(graph, iri: str) -> tuple[list[tuple[str, object]], list[Quoted]]:
-    """A source's metadata (predicate, object) and its quotations in the order they stand in it."""
+def source_quotations(graph, iri: str) -> tuple[list[tuple[str, object]], list[Quoted]]:
+    """A source's metadata (predicate, object) and its quotations in the order they stand in it; what rests on
+    each is added by :func:`add_derived` for the quotations a page shows."""
     metadata = [(r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)]
-    quoted = {r["quote"].value: Quoted(Quotation(r["quote"].value, iri, text(r["locator"]), text(r["words"])))
-              for r in rows(graph, "source-quotations", source=iri)}
+    quoted = [Quoted(Quotation(r["quote"].value, iri, text(r["locator"]), text(r["words"])))
+              for r in rows(graph, "source-quotations", source=iri)]
+    return metadata, sorted(quoted, key=lambda q: q.quotation.order)
+
+
+def add_derived(graph, entries: list[Quoted]) -> None:
+    """Add to each quotation the statements derived from it: a claim's triple, or a sourced record and its kind."""
+    by_iri = {entry.quotation.iri: entry for entry in entries}
     records: dict[str, list[str]] = defaultdict(list)
-    for batch in _batches(quoted):
+    for batch in _batches(by_iri):
         for row in rows(graph, "derived-statements", quote=batch):
-            entry = quoted[row["quote"].value]
+            entry = by_iri[row["quote"].value]
             if row["subject"] is not None:
                 entry.statements.append((row["subject"].value, row["predicate"].value, row["object"],
                                          row["asserted"].value == "true"))
             elif isinstance(row["statement"], ox.NamedNode):
                 records[row["statement"].value].append(entry.quotation.iri)
-    # A sourced record is shown as itself and its kind.
     for batch in _batches(records):
         for row in rows(graph, "types", thing=batch):
             for quote in records[row["thing"].value]:
-                quoted[quote].statements.append((row["thing"].value, RDF + "type", row["type"], True))
-    return metadata, sorted(quoted.values(), key=lambda q: q.quotation.order)
+                by_iri[quote].statements.append((row["thing"].value, RDF + "type", row["type"], True))
 
 
 def local_name(iri: str) -> str:

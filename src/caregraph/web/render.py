@@ -171,20 +171,25 @@ class Site:
         iri = CGD + local
         if not describe.exists(self.graph, iri):
             raise self.not_found("entity", CGD, local)
-        entity = describe.describe_entity(self.graph, iri)
-        self.labels.fetch(self._mentioned(entity))
-        address = self.href(iri)
-        references = page_of(entity.references, page, None if self.static else PAGE_SIZE, address)
+        size = None if self.static else PAGE_SIZE
+        shown = slice(None) if size is None else slice((page - 1) * size, page * size)
+        entity = describe.describe_entity(self.graph, iri, shown)
+        references = page_of(entity.references, page, size, self.href(iri))
+        if references.number != page:  # a page past the end shows the last, with its sources
+            entity = describe.describe_entity(self.graph, iri, slice((references.number - 1) * size,
+                                                                     references.number * size))
+            references = page_of(entity.references, references.number, size, self.href(iri))
+        self.labels.fetch(self._mentioned(entity, references.rows))
         return self._render("entity.html", 1, entity=entity, references=references, iri=iri,
                             title=self.labels(iri))
 
-    def _mentioned(self, entity: describe.Entity) -> list[str]:
+    def _mentioned(self, entity: describe.Entity, references: list[describe.Reference]) -> list[str]:
         iris = [entity.iri, entity.dated]
         for statement in [*entity.names, *entity.types, *(s for _, g in entity.groups for s in g)]:
             iris.append(statement.predicate)
             if isinstance(statement.object, ox.NamedNode):
                 iris.append(statement.object.value)
-        for reference in entity.references:
+        for reference in references:
             iris += [reference.record, reference.predicate, reference.date]
         return [i for i in iris if i]
 
@@ -215,8 +220,9 @@ class Site:
                                      local, [describe.local_name(x["source"]) for x in self.sources], n=3,
                                      cutoff=0.5)]
             raise error
-        metadata, quoted = describe.describe_source(self.graph, iri)
+        metadata, quoted = describe.source_quotations(self.graph, iri)
         quotations = page_of(quoted, page, None if self.static else PAGE_SIZE, self.href(iri))
+        describe.add_derived(self.graph, quotations.rows)
         iris = [p for p, _ in metadata] + [o.value for _, o in metadata if isinstance(o, ox.NamedNode)]
         for entry in quotations.rows:
             for subject, predicate, obj, _ in entry.statements:
