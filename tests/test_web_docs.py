@@ -18,7 +18,8 @@ def small_graph(project):
 
     data = project.data_dir
     files = [*project.ontology_files(), *sorted((data / "sources").glob("*.ttl")),
-             data / "areas" / "system-berkshire-west.ttl", data / "places.ttl", *sorted((data / "organisations").glob("*.ttl"))]
+             data / "areas" / "system-berkshire-west.ttl", data / "places.ttl",
+             *sorted((data / "organisations").glob("*.ttl"))]
     return CareGraph.from_files(files, project=project)
 
 

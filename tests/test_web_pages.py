@@ -239,7 +239,8 @@ def test_the_vocabulary_lists_every_term_and_draws_the_main_classes(client, onto
     domain, rng = rdflib.RDFS.domain, rdflib.RDFS.range
     related = next(p for p in sorted(ontology.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty))
                    if str(ontology.value(p, domain) or "").startswith(CG)
-                   and str(ontology.value(p, rng) or "").startswith(CG) and ontology.value(p, domain) != ontology.value(p, rng))
+                   and str(ontology.value(p, rng) or "").startswith(CG)
+                   and ontology.value(p, domain) != ontology.value(p, rng))
     assert f'href="/def/{str(related)[len(CG):]}"' in svg
     assert f'href="/def/{str(ontology.value(related, domain))[len(CG):]}"' in svg
 
@@ -298,3 +299,26 @@ def test_every_page_query_parses_and_declares_its_parameters():
         assert query.summary and query.description, name
         for parameter in query.parameters:
             assert query.bind({parameter: ["cgd:a", "cgd:b"]}).count("<https://w3id.org/caregraph/id/b>") == 1
+
+
+@pytest.mark.parametrize("local", ["system-berkshire-west", "designation-001-berkshire-west", "org-nhs-providers",
+                                   "org-nhs-england", "footprint-E54000005", "agreement-acs-mou"])
+def test_who_says_so_on_a_page_is_what_the_provenance_rules_say(graph, local):
+    """The pages find who says so with their own queries; caregraph.provenance, which `caregraph check` uses to
+    find unattested triples, must agree on every statement a page shows."""
+    from caregraph.provenance import attestations
+    from caregraph.web.describe import describe_entity
+
+    attested = attestations(graph.store)
+    entity = describe_entity(graph, CGD + local)
+    node = ox.NamedNode(entity.iri)
+    record = {q.source for q in entity.record_quotations}
+    shown = [s for s in [*entity.names, *entity.types, *(s for _, g in entity.groups for s in g)] if s.asserted]
+    assert shown
+    for statement in shown:
+        page = {q.source for q in statement.quotations} | record | set(statement.publisher_of)
+        assert page == attested.get((node, ox.NamedNode(statement.predicate), statement.object), set()), statement
+    for reference in entity.references:
+        page = {q.source for q in reference.quotations} | ({reference.record} if reference.evidence else set())
+        key = (ox.NamedNode(reference.record), ox.NamedNode(reference.predicate), node)
+        assert page == attested.get(key, set()), reference

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..calendar import is_calendar_iri
 from ..graph import CareGraph
 from ..namespaces import CG, CGD, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, TIME, curie
 from ..query import Query, run_embedded
@@ -84,6 +85,9 @@ class Statement:
     asserted: bool = True
     start: str = ""
     quotations: list[Quotation] = field(default_factory=list)
+    publisher_of: list[str] = field(default_factory=list)
+    """The sources that name the subject as their publisher, which attest its type and label (see
+    :mod:`caregraph.provenance`)."""
 
 
 class Labels:
@@ -147,6 +151,8 @@ class Reference:
     date: str = ""
     start: str = ""
     quotations: list[Quotation] = field(default_factory=list)
+    evidence: bool = False
+    """The record is a source document or dataset, whose own description is its evidence."""
 
 
 @dataclass
@@ -161,11 +167,15 @@ class Entity:
     """The period the entity itself is dated to (a dated footprint, a membership), as the calendar names it."""
     record_quotations: list[Quotation] = field(default_factory=list)
     """When the entity is a sourced record, the quotations every one of its statements rests on."""
+    calendar: bool = False
+    """A calendar term, which caregraph describes from its IRI and which needs no source."""
 
     def history(self, references: list[Reference] | None = None) -> list[tuple[str, str, object]]:
         """Dated things, earliest first: (first day, kind, the fact or the reference). ``references`` limits the
         records to those shown (one page of a long list)."""
         events: list[tuple[str, str, object]] = []
+        if self.calendar:
+            return events  # every record that points at a period is dated by it: a history would repeat them
         for _, statements in self.groups:
             events += [(s.start, "fact", s) for s in statements if s.start]
         shown = self.references if references is None else references
@@ -240,8 +250,14 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
     def ordered(iris: list[str]) -> list[Quotation]:
         return sorted({found[q] for q in iris if q in found}, key=lambda q: (q.source, q.order))
 
+    for reference in references[shown]:
+        reference.evidence = is_source(graph, reference.record)
+    publishers = [r.record for r in references
+                  if r.predicate == DCTERMS + "publisher" and is_source(graph, r.record)]
     for key, statement in statements.items():
         statement.quotations = ordered(behind[key])
+        if statement.predicate in (RDF + "type", RDFS + "label"):
+            statement.publisher_of = publishers
     for reference in references[shown]:
         reference.quotations = ordered(behind_references[(reference.record, reference.predicate)])
     names = [s for s in statements.values() if s.predicate in NAME_PREDICATES]
@@ -252,7 +268,8 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
         if statement.predicate not in NAME_PREDICATES and statement.predicate != RDF + "type":
             grouped[statement.predicate].append(statement)
     dated = next((s.object.value for s in grouped.get(TIME + "hasTime", [])), "")
-    return Entity(iri, names, types, sorted(grouped.items()), references, dated, ordered(records.get(iri, [])))
+    return Entity(iri, names, types, sorted(grouped.items()), references, dated, ordered(records.get(iri, [])),
+                  is_calendar_iri(iri))
 
 
 def entity_turtle(graph, iri: str, media_type: str) -> bytes:
@@ -271,6 +288,18 @@ class Shape:
     description: str
     message: str
     severity: str
+
+
+TERM_LINKS = (("Sub-class of", RDFS + "subClassOf"), ("Sub-property of", RDFS + "subPropertyOf"),
+              ("Domain", RDFS + "domain"), ("Range", RDFS + "range"), ("Inverse of", OWL + "inverseOf"),
+              ("In concept scheme", SKOS + "inScheme"), ("Broader concept", SKOS + "broader"))
+"""What a term's page shows of the statements about it, in this order."""
+
+TERM_NEIGHBOURS = (("Sub-classes", RDFS + "subClassOf"), ("Sub-properties", RDFS + "subPropertyOf"),
+                   ("Properties whose domain it is", RDFS + "domain"), ("Properties whose range it is", RDFS + "range"),
+                   ("Inverse of", OWL + "inverseOf"), ("Concepts", SKOS + "inScheme"),
+                   ("Narrower concepts", SKOS + "broader"))
+"""What a term's page shows of the terms that point at it (term-neighbours.rq), in this order."""
 
 
 @dataclass
