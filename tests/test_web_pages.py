@@ -297,8 +297,10 @@ def test_every_page_query_parses_and_declares_its_parameters():
     for name in names:
         query = page_query(name)
         assert query.summary and query.description, name
-        for parameter in query.parameters:
-            assert query.bind({parameter: ["cgd:a", "cgd:b"]}).count("<https://w3id.org/caregraph/id/b>") == 1
+        for parameter in query.parameters.values():
+            given, bound = (["cgd:a", "cgd:b"], "<https://w3id.org/caregraph/id/b>") if parameter.type == "iri" else (
+                ["a", "b"], '"b"')
+            assert query.bind({parameter.name: given}).count(bound) == 1, name
 
 
 @pytest.mark.parametrize("local", ["system-berkshire-west", "designation-001-berkshire-west", "org-nhs-providers",

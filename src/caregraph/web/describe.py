@@ -42,15 +42,15 @@ def page_query(name: str) -> Query:
 
 
 def rows(graph, name: str, **params) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
-    """The rows of page query ``name`` on ``graph``, with each parameter bound to an IRI (or a list of IRIs)."""
+    """The rows of page query ``name`` on ``graph``, with each parameter bound to a value or a list of values
+    (full IRIs for the parameters of type iri)."""
     query = page_query(name)
-    result = run_embedded(graph, query.bind({k: _iri_texts(v) for k, v in params.items()}))
+    values = {}
+    for parameter, given in params.items():
+        given = [given] if isinstance(given, str) else list(given)
+        values[parameter] = [f"<{v}>" for v in given] if query.parameters[parameter].type == "iri" else given
+    result = run_embedded(graph, query.bind(values))
     return [dict(zip(result.variables, row)) for row in result.rows]
-
-
-def _iri_texts(value) -> list[str]:
-    values = [value] if isinstance(value, str) else list(value)
-    return [f"<{v}>" for v in values]
 
 
 def text(term) -> str:

@@ -75,8 +75,7 @@ class Site:
         self.labels = describe.Labels(graph)
         self.environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
                                        trim_blocks=True, lstrip_blocks=True)
-        self.environment.globals.update(show=self.show, href=self.href, label=self.labels, curie=curie,
-                                        quotation=self.quotation_link)
+        self.environment.globals.update(show=self.show, href=self.href, label=self.labels, curie=curie)
         self._shapes: ox.Store | None = None
         self._sources: list[dict] | None = None
         self._names: dict[str, list[str]] = {}
@@ -126,10 +125,6 @@ class Site:
             return Markup("<span class=blank>(an unnamed node)</span>")
         return escape(term.value)
 
-    def quotation_link(self, quotation: describe.Quotation, depth: int = 1) -> str:
-        """The link from a statement to a quotation on its source's page."""
-        return f"{self.href(quotation.source, depth)}#{describe.local_name(quotation.iri)}"
-
     @property
     def source_iris(self) -> set[str]:
         return {s["source"] for s in self.sources}
@@ -151,9 +146,8 @@ class Site:
     def known(self, namespace: str) -> list[str]:
         """The local names of every IRI of ``namespace`` that the graph says something about."""
         if namespace not in self._names:
-            query = ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-                     f'"{namespace}")) }}')
-            self._names[namespace] = sorted(s[0].value[len(namespace):] for s in self.graph.store.query(query))
+            found = describe.rows(self.graph, "names", namespace=namespace)
+            self._names[namespace] = [row["thing"].value[len(namespace):] for row in found]
         return self._names[namespace]
 
     def not_found(self, kind: str, namespace: str, name: str) -> NotFound:
@@ -214,12 +208,9 @@ class Site:
     def source(self, local: str, page: int = 1) -> str:
         iri = CGD + local
         if iri not in self.source_iris:
-            error = self.not_found("source", CGD, local)
-            error.suggestions = [(self.href(s["source"]), describe.local_name(s["source"])) for s in self.sources
-                                 if describe.local_name(s["source"]) in difflib.get_close_matches(
-                                     local, [describe.local_name(x["source"]) for x in self.sources], n=3,
-                                     cutoff=0.5)]
-            raise error
+            names = [describe.local_name(s["source"]) for s in self.sources]
+            close = difflib.get_close_matches(local, names, n=3, cutoff=0.5)
+            raise NotFound("source", local, [(self.href(CGD + name), name) for name in close])
         metadata, quoted = describe.source_quotations(self.graph, iri)
         quotations = page_of(quoted, page, None if self.static else PAGE_SIZE, self.href(iri))
         describe.add_derived(self.graph, quotations.rows)
