@@ -385,7 +385,9 @@ def sources(graph) -> list[dict]:
 def source_quotations(graph, iri: str) -> tuple[list[tuple[str, object]], list[Quoted]]:
     """A source's metadata (predicate, object) and its quotations in the order they stand in it; what rests on
     each is added by :func:`add_derived` for the quotations a page shows."""
-    metadata = [(r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)]
+    first = (RDF + "type", DCTERMS + "title")
+    metadata = sorted(((r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)),
+                      key=lambda m: (first.index(m[0]) if m[0] in first else len(first), m[0]))
     quoted = [Quoted(Quotation(r["quote"].value, iri, text(r["locator"]), text(r["words"])))
               for r in rows(graph, "source-quotations", source=iri)]
     return metadata, sorted(quoted, key=lambda q: q.quotation.order)
