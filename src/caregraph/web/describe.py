@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..calendar import is_calendar_iri
-from ..graph import CareGraph
+from ..graph import CareGraph, load_turtle
 from ..namespaces import CG, CGD, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, TIME, curie
 from ..query import Query, run_embedded
 
@@ -319,8 +319,6 @@ class Term:
 
 def shapes_store(graph) -> ox.Store:
     """The SHACL shapes of the graph's project (ontology/shapes/), which the graph itself does not hold."""
-    from ..graph import load_turtle
-
     store = ox.Store()
     if graph.project is not None:
         for path in graph.project.shape_files():
@@ -334,7 +332,9 @@ def term_kind(statements) -> str:
         return "class"
     if types & {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}:
         return "property"
-    return "term"
+    if SKOS + "ConceptScheme" in types:
+        return "concept scheme"
+    return "concept" if SKOS + "Concept" in types else "term"
 
 
 def describe_term(graph, iri: str, shapes: ox.Store, examples: int = 8) -> Term:
