@@ -7,40 +7,12 @@ screenshot of each run is kept under pytest's temporary folder (the path is prin
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from caregraph.namespaces import term_text
 from caregraph.query import library, run_embedded, stored
 
 pytestmark = pytest.mark.server
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.fail("chromium and chromedriver are needed: bash .ci/system-packages")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-                 "--disable-sync", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                 "--metrics-recording-only", "--disable-domain-reliability", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
 
 def test_the_editor_runs_a_stored_query_and_shows_its_rows(browser, caregraph_server, graph, tmp_path_factory):
     from selenium.webdriver.common.by import By

@@ -39,6 +39,7 @@ examples:
   caregraph add my-record.ttl          validate it and, if it conforms, copy it into data/
   caregraph export --format trig -o caregraph.trig
   caregraph serve                      a SPARQL endpoint and query editor on http://127.0.0.1:7878/
+  caregraph docs -o site               the vocabulary, entity and source pages as static HTML
   caregraph <command> --help           options and examples of one command
 """
 
@@ -528,8 +529,10 @@ def _run_add(args: argparse.Namespace) -> int:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser,
-             _query_parser, _serve_parser, _stats_parser, _validate_parser]
+from .docs import _docs_parser  # noqa: E402 (it uses the helpers above)
+
+_COMMANDS = [_add_parser, _build_parser, _check_parser, _docs_parser, _export_parser, _import_reference_parser,
+             _queries_parser, _query_parser, _serve_parser, _stats_parser, _validate_parser]
 
 
 def _command_named(argv: list[str]) -> str | None:

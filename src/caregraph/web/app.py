@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import CaregraphError, InputError, UnknownTermError
-from . import catalogue, protocol, void
+from . import catalogue, pages, protocol, void
 from .time_limit import QueryTimeout
 
 HERE = Path(__file__).resolve().parent
@@ -56,6 +56,7 @@ def routes() -> list[BaseRoute]:
         Route("/queries/{name}", catalogue.run_stored, methods=["GET"], name="stored-query"),
         Route("/openapi.json", catalogue.openapi, methods=["GET"], name="openapi"),
         Route("/.well-known/void", void.void, methods=["GET"], name="void"),
+        *pages.routes(),  # /id, /def, /sources; their stylesheet route precedes the /static mount
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
