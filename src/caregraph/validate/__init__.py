@@ -123,8 +123,9 @@ class Report:
         """Whether a result reaches ``fail_on`` (see :data:`FAIL_ON`): what stops `add` and makes exit code 1."""
         if fail_on not in FAIL_ON:
             raise InputError(f"unknown severity {fail_on!r} for --fail-on; choose one of {', '.join(FAIL_ON)}")
-        threshold = FAIL_ON.index(fail_on)
-        return any(_SEVERITY_ORDER.get(r.severity, 2) <= threshold for r in self.results)
+        if fail_on == "none":
+            return False
+        return any(_SEVERITY_ORDER[r.severity] <= _SEVERITY_ORDER[fail_on] for r in self.results)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -258,8 +259,6 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                 continue
             bound = {name: row[name] for name in variables if row[name] is not None}
             value = bound.get("value", this)
-            if isinstance(value, ox.BlankNode):
-                continue  # as in _shape_results: the named-nodes convention reports it
             path = bound.get("path")
             identity = (this, path, value, tuple(sorted((k, str(v)) for k, v in bound.items())))
             if identity in seen:
@@ -347,9 +346,10 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
                    keep: set[str] | None) -> list[Result]:
     """pyshacl's validation results as :class:`Result`, keeping only focus nodes in ``keep`` (None: all).
 
-    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about or
-    pointing at a blank node: the convention that every node has an IRI reports it, and nothing else about it can
-    be fixed before that (nor named: rdflib renames blank nodes).
+    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about a
+    blank node: the convention that every node has an IRI reports it, and nothing else about it can be fixed
+    before that (nor named: rdflib renames blank nodes). A result pointing at a blank node stays, as in any
+    SHACL report.
     """
     import rdflib
 
@@ -359,8 +359,6 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
         focus = report_graph.value(node, sh.focusNode)
         key = _key(focus)
         if isinstance(focus, rdflib.BNode) or (keep is not None and key not in keep):
-            continue
-        if isinstance(report_graph.value(node, sh.value), rdflib.BNode):
             continue
         shape = report_graph.value(node, sh.sourceShape)
         constraint = report_graph.value(node, sh.sourceConstraint)

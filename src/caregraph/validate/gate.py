@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import calendar
+from ..graph import as_stored
 from ..namespaces import PROV, RDF, SH
 from ..provenance import unattested, verify_quotations
 
@@ -101,7 +102,9 @@ def unattested_triples(records: list[ox.Triple], store: ox.Store, graph: ox.Stor
                 evidence.extend(graph.quads_for_pattern(quotation.object, None, None, _DEFAULT))
     # A triple with a blank node is reported once, by the named-nodes convention.
     named = [t for t in records if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
-    return unattested(evidence, named)
+    left = set(unattested(evidence, named))
+    # unattested() compares triples as the store holds them; report each as the record writes it.
+    return [t for t in named if as_stored([t])[0] in left]
 
 
 def quotation_problems(store: ox.Store, quotations: set[str], sources: Sequence[Path], reference_dir: Path):
