@@ -247,8 +247,8 @@ def _run_import_reference(args: argparse.Namespace) -> int:
 
     project = _project(args)
     source = Path(args.source) if args.source else project.reference_dir
-    if args.output is None and not args.check:
-        project.writable(source)
+    if args.output is None and args.source is None and not args.check:
+        project.writable(source)  # it would regenerate the project's own data/reference/
     if args.check:
         stale = outdated_files(source, args.output)
         for name in stale:

@@ -7,8 +7,14 @@ Three entry points:
   (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
-  graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that.
-* :func:`add_record` — validate one file and, only if it conforms, write it into ``data/`` atomically.
+  graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that, with the
+  records' literals as their files write them (the store would canonicalise them). The records also pass the
+  record gate (:mod:`.gate`): the provenance rules of `caregraph check`, and that some shape checks every node.
+* :func:`add_record` — validate one file and, only if it passes, write it into ``data/`` atomically;
+  :func:`remove_record` takes a record file back out when nothing else points at it.
+
+The report is SHACL's: it conforms only when it holds no result; :meth:`Report.fails` says whether a result
+reaches a severity (``--fail-on``, as in ROBOT). pyshacl is called in one place, :mod:`.shacl`.
 
 Besides the shapes, three conventions that SHACL cannot express are checked here (they are documented as
 deactivated shapes in ``ontology/shapes/shared.ttl``): every term a record uses from the caregraph vocabulary, or
@@ -650,6 +656,9 @@ class _Records:
 def _source_folders(project: Project, sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """Where source documents' texts are looked for: the folders given, then the project's own (if found)."""
     folders = [Path(s) for s in sources]
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"--sources {folder}: no such folder")
     try:
         folders.append(project.sources_dir())
     except InputError:
