@@ -256,15 +256,15 @@ def pyshacl_worker(plan: dict) -> dict:
 
 
 def _pyshacl_findings(report, shapes) -> dict:
-    """The report's own results (not the nested sh:detail ones) as comparable keys; results about or pointing at
-    a blank node are left out, as caregraph leaves them to its named-nodes convention."""
+    """The report's own results (not the nested sh:detail ones) as comparable keys; results about a blank node
+    are left out, as caregraph leaves them to its named-nodes convention (a result pointing at one stays)."""
     import rdflib
 
     sh = rdflib.Namespace(SH)
     keys, about_blank_nodes = [], 0
     for node in report.objects(None, sh.result):
         focus, value = report.value(node, sh.focusNode), report.value(node, sh.value)
-        if isinstance(focus, rdflib.BNode) or isinstance(value, rdflib.BNode):
+        if isinstance(focus, rdflib.BNode):
             about_blank_nodes += 1
             continue
         severity = str(report.value(node, sh.resultSeverity)).rsplit("#", 1)[-1].lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -89,7 +90,10 @@ def test_a_new_record_conforms_in_the_context_of_the_graph(synthetic_graph, data
     from caregraph.validate import validate_records
 
     report = validate_records([dataset.record], synthetic_graph)
-    assert report.conforms, report.summary()
+    assert [r for r in report.results if r.shape != "cgsh:QuotedWordsShape"] == [], report.summary()
+    # The synthetic sources have no texts and rows: the gate names the missing file rather than passing the words.
+    missing = [r.message for r in report.results]
+    assert missing and all(re.search(r"cannot (find|read) \S*synthetic", m) for m in missing), missing
 
 
 def test_every_stored_query_gives_the_same_rows_in_caregraph_and_in_rdflib(synthetic_project, synthetic_graph,

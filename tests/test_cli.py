@@ -34,6 +34,7 @@ def test_the_parser_offers_the_formats_and_engines_of_export_and_validate():
     assert cli.EXPORT_FORMATS == tuple(sorted(FORMATS))
     assert cli.REPORT_FORMATS == validate.FORMATS
     assert cli.VALIDATION_ENGINES == validate.ENGINES
+    assert cli.FAIL_ON == validate.FAIL_ON
 
 
 def test_the_parser_declares_only_the_named_command_unless_none_is_named():

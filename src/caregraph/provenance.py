@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,13 +66,16 @@ def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def verify_quotations(store: ox.Store, sources_dir: Path, reference_dir: Path) -> tuple[
+def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], reference_dir: Path) -> tuple[
         dict[str, int], list[QuotationProblem]]:
     """Check every quotation against the text of its source.
 
-    Returns the number of verified quotations per source and the problems: a quotation with no text or no
-    source, a source with no file, a file that cannot be read, or words that do not occur in the file.
+    A source document's text is looked for in ``sources_dir``, or in each of several folders in turn (a new
+    record's own source beside the shipped ones). Returns the number of verified quotations per source and the
+    problems: a quotation with no text or no source, a source with no file, a file that cannot be found or read,
+    or words that do not occur in the file.
     """
+    folders = [sources_dir] if isinstance(sources_dir, Path) else list(sources_dir)
     texts: dict[str, str | None] = {}
     counts: dict[str, int] = defaultdict(int)
     problems: list[QuotationProblem] = []
@@ -89,7 +92,14 @@ def verify_quotations(store: ox.Store, sources_dir: Path, reference_dir: Path) -
         if not kind or not file:
             problem("its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile")
             continue
-        path = (sources_dir if kind == CG + "SourceDocument" else reference_dir) / file
+        if kind == CG + "SourceDocument":
+            path = next((folder / file for folder in folders if (folder / file).is_file()), None)
+        else:
+            path = reference_dir / file
+        if path is None:
+            problem(f"cannot find {file}, the text of its source, in "
+                    + (", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"))
+            continue
         if source not in texts:
             try:
                 texts[source] = normalise(path.read_text(encoding="utf-8"))

@@ -21,6 +21,7 @@ EXIT_INTERNAL_ERROR = 4
 EXPORT_FORMATS = ("jsonld", "nt", "trig", "turtle", "xml")
 REPORT_FORMATS = ("text", "json", "turtle")
 VALIDATION_ENGINES = ("fast", "pyshacl")
+FAIL_ON = ("violation", "warning", "info", "none")
 
 _DESCRIPTION = """\
 caregraph — a linked-data knowledge graph of England's integrated health and care landscape:
@@ -36,7 +37,8 @@ examples:
   caregraph stats                      what the graph holds, per class and per source
   caregraph queries                    the stored questions; run one with `caregraph query NAME`
   caregraph validate my-record.ttl     does a new record fit the model? (exit 0 yes, 1 no)
-  caregraph add my-record.ttl          validate it and, if it conforms, copy it into data/
+  caregraph add my-record.ttl          validate it and, if it passes, copy it into this checkout's data/
+  caregraph remove data/areas/my-record.ttl   remove a record added earlier
   caregraph export --format trig -o caregraph.trig
   caregraph serve                      a SPARQL endpoint and query editor on http://127.0.0.1:7878/
   caregraph docs -o site               the vocabulary, entity and source pages as static HTML
@@ -247,6 +249,8 @@ def _run_import_reference(args: argparse.Namespace) -> int:
 
     project = _project(args)
     source = Path(args.source) if args.source else project.reference_dir
+    if args.output is None and args.source is None and not args.check:
+        project.writable(source)  # it would regenerate the project's own data/reference/
     if args.check:
         stale = outdated_files(source, args.output)
         for name in stale:
@@ -449,31 +453,57 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 # --- validate ------------------------------------------------------------------------------------------------
 
+_GATE_HELP = """\
+what is checked:
+  the SHACL shapes of ontology/shapes/, on the records exactly as their files write them (literals included);
+  and, for new records, the rules of `caregraph check`: every triple attested (a claim states it, or its subject
+  is a record derived from a quotation), every quotation's words found in its own source's text (--sources DIR
+  for the text of a source the record introduces), every term declared ("did you mean …"; also for
+  http:// written for https:// and / for #), and every node checked by some shape. Each result names the
+  record's file and line.
+
+exit codes (as ROBOT's --fail-on):
+  --fail-on violation   exit 1 when a result is a violation (the default); warnings and infos are reported
+  --fail-on warning     exit 1 on warnings too;   --fail-on info: on any result;   --fail-on none: never
+  The Turtle report is the standard sh:ValidationReport: sh:conforms is true only when it holds no result.
+"""
+
+
 def _validate_parser(commands) -> None:
     p = commands.add_parser(
         "validate", formatter_class=_Formatter,
-        help="check records, or the whole graph, against the SHACL shapes and say what is wrong in plain words",
-        description="Check records against the SHACL shapes in ontology/shapes/. With FILEs, the records in them "
-                    "are checked in the context of the graph (so they may point at the organisations, places, "
-                    "quotations and sources it holds) and only those records are reported; with none, the whole "
-                    "graph is checked. Exit code 0 when everything conforms, 1 when a record has a violation "
-                    "(warnings alone do not fail), 2 for broken input.",
-        epilog="examples:\n"
+        help="check records, or the whole graph, against the shapes and the provenance rules, in plain words",
+        description="Check records against the SHACL shapes in ontology/shapes/ and the provenance rules. With "
+                    "FILEs, the records in them are checked in the context of the graph (so they may point at the "
+                    "organisations, places, quotations and sources it holds) and only those records are reported; "
+                    "with none, the whole graph is checked against the shapes.",
+        epilog=_GATE_HELP + "\nexamples:\n"
                "  caregraph validate examples/valid/later-wave-ics.ttl     check one new record\n"
                "  caregraph validate my-ics.ttl my-contract.ttl            several records together\n"
+               "  caregraph validate my-source.ttl --sources my-texts/     a new source with its text\n"
                "  caregraph validate                                       the whole shipped graph\n"
+               "  caregraph validate --fail-on warning                     warnings fail too\n"
                "  caregraph validate my-ics.ttl --format json | jq .results\n"
                "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
                "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
     p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
                    help="text for people (default), json for scripts, turtle for the SHACL report")
+    _gate_options(p)
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
     p.add_argument("--engine", default="fast", choices=VALIDATION_ENGINES,
                    help="fast (default): SPARQL rules run once per graph in the embedded store; pyshacl: every "
                         "shape in pyshacl, the reference (same results, much slower on large graphs)")
     p.set_defaults(run=_run_validate)
+
+
+def _gate_options(p) -> None:
+    p.add_argument("--fail-on", choices=FAIL_ON, default="violation",
+                   help="the least severe result that fails (exit 1): violation (default), warning, info or none")
+    p.add_argument("--sources", metavar="DIR", action="append", default=[],
+                   help="a folder of source texts to look for quotations' words in before the project's own "
+                        "(CAREGRAPH_SOURCES or ../shared/sources); repeatable")
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -484,30 +514,36 @@ def _run_validate(args: argparse.Namespace) -> int:
     shapes = load_shapes(args.shapes) if args.shapes else None
     if args.files:
         _progress(args, f"validating {len(args.files)} file(s) in the context of the graph")
-        report = validate_records(args.files, graph, shapes, engine=args.engine)
+        report = validate_records(args.files, graph, shapes, engine=args.engine, sources=args.sources)
     else:
         _progress(args, "validating the whole graph")
         report = validate_graph(graph, shapes, engine=args.engine)
     sys.stdout.write(render(report, args.format))
-    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+    return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK
 
 
-# --- add -----------------------------------------------------------------------------------------------------
+# --- add and remove ------------------------------------------------------------------------------------------
 
 def _add_parser(commands) -> None:
     p = commands.add_parser(
         "add", formatter_class=_Formatter,
-        help="validate a record and, only if it conforms, copy it into data/",
-        description="Validate the record in FILE in the context of the graph and, only if it conforms, copy it "
-                    "unchanged into data/<folder>/ — areas/ for a partnership, organisations/, contracts/ or "
-                    "sources/ by the kind of its main node. The copy is atomic and never replaces an existing "
-                    "file; when the record does not conform nothing is written and the report says why (exit 1).",
-        epilog="examples:\n"
-               "  caregraph add my-ics.ttl                       → data/areas/my-ics.ttl\n"
-               "  caregraph add my-contract.ttl                  → data/contracts/my-contract.ttl\n"
-               "  caregraph add my-record.ttl --folder areas     choose the folder yourself")
+        help="validate a record and, only if it passes, copy it into the project's data/",
+        description="Validate the record in FILE in the context of the graph, as `caregraph validate FILE` does, "
+                    "and only if it passes copy it unchanged into data/<folder>/ of the project in use — areas/ "
+                    "for a partnership, organisations/, contracts/ or sources/ by the kind of its main node — and "
+                    "print the path written. The project is the caregraph checkout containing the current folder, "
+                    "or the one --root (or CAREGRAPH_ROOT) names; the copy installed with caregraph is read-only, "
+                    "so outside a checkout add refuses (exit 2). The copy is atomic and never replaces an "
+                    "existing file; when the record fails nothing is written and the report says why (exit 1).",
+        epilog=_GATE_HELP + "\nexamples:\n"
+               "  caregraph add my-ics.ttl                       → /…/caregraph/data/areas/my-ics.ttl\n"
+               "  caregraph add my-contract.ttl                  → /…/caregraph/data/contracts/my-contract.ttl\n"
+               "  caregraph add my-record.ttl --folder areas     choose the folder yourself\n"
+               "  caregraph add my-ics.ttl --root ~/caregraph    into that checkout, from anywhere\n"
+               "  caregraph remove data/areas/my-ics.ttl         undo it")
     p.add_argument("file", metavar="FILE", help="a Turtle file holding one record and its claims and quotations")
     p.add_argument("--folder", metavar="NAME", help="the folder of data/ to add it to (default: by its kind)")
+    _gate_options(p)
     p.set_defaults(run=_run_add)
 
 
@@ -516,14 +552,44 @@ def _run_add(args: argparse.Namespace) -> int:
     from ..validate import add_record, render_text
 
     graph = _load(args)
-    outcome = add_record(args.file, graph, folder=args.folder)
+    outcome = add_record(args.file, graph, folder=args.folder, sources=args.sources, fail_on=args.fail_on)
     if outcome.target is None:
         sys.stdout.write(render_text(outcome.report))
-        print("caregraph: nothing was added: the record does not conform", file=sys.stderr)
+        print("caregraph: nothing was added: the record does not pass", file=sys.stderr)
         return EXIT_NOT_CONFORMING
     if outcome.report.results:
         sys.stdout.write(render_text(outcome.report))
-    print(f"added {graph.project.relative(outcome.target) if graph.project else outcome.target}")
+    print(f"added {outcome.target}")
+    return EXIT_OK
+
+
+def _remove_parser(commands) -> None:
+    p = commands.add_parser(
+        "remove", formatter_class=_Formatter,
+        help="remove a record file from the project's data/, unless other records point at it",
+        description="Remove FILE, a record under data/ of the project in use (as `caregraph add` wrote it). "
+                    "When other records point at the nodes it describes — a claim about them, a membership of "
+                    "them — nothing is removed and they are named (exit 1): remove or change those first. The "
+                    "installed copy of caregraph is read-only (exit 2).",
+        epilog="examples:\n"
+               "  caregraph remove data/areas/my-ics.ttl\n"
+               "  caregraph remove /home/me/caregraph/data/contracts/my-contract.ttl")
+    p.add_argument("file", metavar="FILE", help="the record's file, under data/ (relative to the project or not)")
+    p.set_defaults(run=_run_remove)
+
+
+def _run_remove(args: argparse.Namespace) -> int:
+    from ..errors import EXIT_NOT_CONFORMING
+    from ..validate import remove_record
+
+    outcome = remove_record(args.file, _load(args))
+    if not outcome.removed:
+        for node, prop, value in outcome.pointing:
+            print(f"{node} {prop} {value}")
+        print(f"caregraph: nothing was removed: {len(outcome.pointing)} statement(s) of other records point at "
+              f"the nodes of {outcome.target}", file=sys.stderr)
+        return EXIT_NOT_CONFORMING
+    print(f"removed {outcome.target}")
     return EXIT_OK
 
 
@@ -532,7 +598,7 @@ def _run_add(args: argparse.Namespace) -> int:
 from .docs import _docs_parser  # noqa: E402 (it uses the helpers above)
 
 _COMMANDS = [_add_parser, _build_parser, _check_parser, _docs_parser, _export_parser, _import_reference_parser,
-             _queries_parser, _query_parser, _serve_parser, _stats_parser, _validate_parser]
+             _queries_parser, _query_parser, _remove_parser, _serve_parser, _stats_parser, _validate_parser]
 
 
 def _command_named(argv: list[str]) -> str | None:
@@ -555,18 +621,29 @@ def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="caregraph", description=_DESCRIPTION, epilog=_EPILOG,
                                   formatter_class=_Formatter)
     top.add_argument("--version", action="version", version=f"caregraph {__version__}")
-    top.add_argument("--root", metavar="DIR", help="caregraph project folder (default: this checkout or the "
-                                                   "installed copy; also CAREGRAPH_ROOT)")
-    top.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
-    top.add_argument("--no-cache", action="store_true", help="parse the Turtle files even if a cached store is "
-                                                             "up to date")
-    top.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    _global_options(top)
     commands = top.add_subparsers(title="commands", metavar="COMMAND")
     named = _command_named(argv) if argv is not None else None
     for add in _COMMANDS:
         if named is None or add.__name__ == f"_{named.replace('-', '_')}_parser":
             add(commands)
+    # The global options are accepted after the command name too: `caregraph validate -q` as `caregraph -q validate`.
+    for command in commands.choices.values():
+        _global_options(command.add_argument_group("global options"), after_command=True)
     return top
+
+
+def _global_options(parser, *, after_command: bool = False) -> None:
+    """--root, --quiet, --no-cache and --debug; after the command name they leave a value given before it alone."""
+    keep = {"default": argparse.SUPPRESS} if after_command else {}
+    parser.add_argument("--root", metavar="DIR", **keep,
+                        help="the caregraph project to use (default: the checkout containing this folder, found "
+                             "as git finds its repository; also CAREGRAPH_ROOT; else the installed copy, "
+                             "read-only)")
+    parser.add_argument("--quiet", "-q", action="store_true", **keep, help="no progress lines on stderr")
+    parser.add_argument("--no-cache", action="store_true", **keep,
+                        help="parse the Turtle files even if a cached store is up to date")
+    parser.add_argument("--debug", action="store_true", **keep, help="show the traceback of an error")
 
 
 def main(argv: list[str] | None = None) -> int:
