@@ -475,8 +475,10 @@ def _run_add(args: argparse.Namespace) -> int:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-_COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _queries_parser,
-             _query_parser, _stats_parser, _validate_parser]
+from .publish import _publish_parser  # noqa: E402  (its functions import this module's helpers when called)
+
+_COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _publish_parser,
+             _queries_parser, _query_parser, _stats_parser, _validate_parser]
 
 
 def _command_named(argv: list[str]) -> str | None:
