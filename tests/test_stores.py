@@ -179,7 +179,7 @@ def jena_answers(graph, tmp_path_factory) -> dict[str, QueryResult]:
     queries.mkdir()
     for slug in SLUGS:
         (queries / f"{slug}.rq").write_text(stored(slug, REPO / "queries").bind(), encoding="utf-8")
-    done = subprocess.run([java, "-cp", classpath, str(Path(__file__).parent / "stores" / "JenaAnswers.java"),
+    done = subprocess.run([java, "-cp", classpath, str(Path(__file__).parent / "java" / "JenaAnswers.java"),
                            str(work / "caregraph.nt"), str(queries)], capture_output=True, text=True, timeout=600)
     if done.returncode != 0 and "ExceptionInInitializerError" in done.stderr:
         # Debian's Jena 4.5 stops in its own XML Schema datatypes before reading any data on some machines.
