@@ -108,7 +108,9 @@ def _export_parser(commands) -> None:
                     "runs; TriG keeps the ontology, the calendar and each source's statements in named graphs.",
         epilog="examples:\n  caregraph export > caregraph.ttl\n  caregraph export --format nt -o caregraph.nt\n"
                "  caregraph export --format trig -o caregraph.trig     # one named graph per source\n"
-               "  caregraph export --inferred -o inferred.ttl          # plus OWL 2 RL entailments")
+               "  caregraph export --inferred -o inferred.ttl          # plus OWL 2 RL entailments\n\n"
+               + NAMED_GRAPHS_HELP + "  Loading a TriG file into a store leaves its default graph empty: load the "
+               "N-Triples export as well,\n  or use `caregraph publish`.")
     p.add_argument("--format", "-f", default="turtle", choices=EXPORT_FORMATS, help="RDF format (default: turtle)")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="add what the OWL 2 RL rules entail (slower)")
@@ -475,7 +477,7 @@ def _run_add(args: argparse.Namespace) -> int:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-from .publish import _publish_parser  # noqa: E402  (its functions import this module's helpers when called)
+from .publish import NAMED_GRAPHS_HELP, _publish_parser  # noqa: E402  (its functions import this module's helpers when called)
 
 _COMMANDS = [_add_parser, _build_parser, _check_parser, _export_parser, _import_reference_parser, _publish_parser,
              _queries_parser, _query_parser, _stats_parser, _validate_parser]
