@@ -24,7 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from caregraph.errors import EndpointError
+from caregraph.errors import InputError
 from caregraph.publish import GraphStore, credentials, graphs_to_publish, publish
 from caregraph.query import QueryResult, library, run_embedded, run_remote, stored
 
@@ -418,6 +418,17 @@ def test_a_store_holding_fewer_triples_than_sent_is_exit_3_naming_the_graph(grap
         code, out, err = run_cli("-q", "publish", "--endpoint", store.url)
     assert code == 3 and out == ""
     assert f"holds {len(triples) - 1:,} triples in <{first}> after caregraph sent {len(triples):,}" in err
+
+
+def test_the_default_graph_is_left_empty_or_the_union_named_as_asked(graph):
+    named = _trig_graphs(graph)
+    assert [name for name, _ in graphs_to_publish(graph, default_graph="none")] == sorted(named)
+    plan = dict(graphs_to_publish(graph, default_graph="none", union_graph=UNION))
+    assert len(plan[UNION]) == len(graph) and None not in plan
+    with pytest.raises(InputError, match="one of caregraph's own named graphs"):
+        graphs_to_publish(graph, union_graph="https://w3id.org/caregraph/id/graph-ontology")
+    with pytest.raises(InputError, match="use one of union, none"):
+        graphs_to_publish(graph, default_graph="all")
 
 
 def test_an_unreachable_store_is_exit_3(run_cli):
