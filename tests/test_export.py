@@ -10,7 +10,8 @@ from caregraph.export import FORMATS, export, serialize
 from caregraph.files import atomic_write
 from caregraph.graph import CareGraph
 
-RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig",
+                 "nquads": "nquads"}
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,9 @@ def exported(graph):
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_parses_back_isomorphic_with_rdflib(reference, exported, fmt):
     data = exported(fmt)
-    if fmt == "trig":
+    if fmt in ("trig", "nquads"):
         dataset = rdflib.Dataset()
-        dataset.parse(data=data, format="trig")
+        dataset.parse(data=data, format=RDFLIB_FORMAT[fmt])
         parsed = rdflib.Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             parsed.add((s, p, o))
@@ -55,6 +56,30 @@ def test_trig_puts_the_ontology_and_the_calendar_in_their_own_graphs(exported):
     names = {q.graph_name.value for q in ox.parse(input=exported("trig"), format=ox.RdfFormat.TRIG)}
     assert "https://w3id.org/caregraph/id/graph-ontology" in names
     assert "https://w3id.org/caregraph/id/graph-unattested" not in names
+
+
+def test_nquads_holds_the_quads_of_trig(exported):
+    def quads(fmt):
+        parsed = ox.parse(input=exported(fmt), format=FORMATS[fmt][0])
+        return {q for q in parsed if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert quads("nquads") == quads("trig")
+    assert len({q.graph_name for q in quads("nquads")}) > 5
+
+
+def test_jsonld_is_compacted_with_caregraphs_prefixes_as_context(exported):
+    import json
+
+    from caregraph.namespaces import CG, PREFIXES
+
+    document = json.loads(exported("jsonld"))
+    assert document["@context"] == PREFIXES
+    keys = {key for node in document["@graph"] for key in node}
+    assert {"@id", "@type", "rdfs:label", "skos:definition"} <= keys
+    assert not [key for key in keys if key.startswith(("http://", "https://"))]
+    claim = next(node for node in document["@graph"] if node["@id"] == "cg:Claim")
+    assert claim["@type"] == "owl:Class" and claim["rdfs:subClassOf"] == {"@id": "cg:SourcedRecord"}
+    assert CG + "Claim" not in exported("jsonld").decode()
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])

@@ -1,9 +1,10 @@
-"""Writing the graph out: Turtle (first), N-Triples, JSON-LD, RDF/XML and TriG.
+"""Writing the graph out: Turtle (first), N-Triples, JSON-LD, RDF/XML, TriG and N-Quads.
 
 Output is deterministic — triples sorted by subject, then ``rdf:type`` first, then predicate and object, with the
 fixed prefix table — so two exports of the same graph are byte-identical and a diff shows only real changes.
-TriG puts the ontology, the calendar and each source's statements in their own named graph
-(``cgd:graph-source-000``, ``cgd:graph-ontology`` …); a triple attested by two sources is in both graphs.
+TriG and N-Quads put the ontology, the calendar and each source's statements in their own named graph
+(``cgd:graph-source-000``, ``cgd:graph-ontology`` …); a triple attested by two sources is in both graphs. JSON-LD
+is compacted, with caregraph's prefixes as its ``@context`` (:mod:`caregraph.jsonld`).
 Every file is written to a temporary file first and renamed into place.
 """
 
@@ -29,6 +30,7 @@ FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     "jsonld": (ox.RdfFormat.JSON_LD, "jsonld"),
     "xml": (ox.RdfFormat.RDF_XML, "rdf"),
     "trig": (ox.RdfFormat.TRIG, "trig"),
+    "nquads": (ox.RdfFormat.N_QUADS, "nq"),
 }
 """Format name → (oxigraph format, file extension)."""
 
@@ -116,6 +118,12 @@ def serialize(graph: CareGraph, fmt: str = "turtle", *, inferred: bool = False) 
     triples = canonical_triples(inferred_triples(graph) if inferred else graph.triples())
     if fmt == "trig":
         return ox.serialize(named_graph_quads(graph, triples), format=rdf_format, prefixes=PREFIXES)
+    if fmt == "nquads":
+        return ox.serialize(named_graph_quads(graph, triples), format=rdf_format)
+    if fmt == "jsonld":
+        from .jsonld import compacted
+
+        return compacted(triples, PREFIXES)
     if fmt == "nt":
         return ox.serialize(triples, format=rdf_format)
     return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)

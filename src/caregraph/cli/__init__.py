@@ -18,7 +18,7 @@ EXIT_INTERNAL_ERROR = 4
 # The choices of --format and --engine, written out here so that building the parser, which every command does,
 # imports neither caregraph.export nor caregraph.validate: that cost `caregraph query` a quarter of its start-up
 # (bench/README.md). tests/test_cli.py checks that they are the lists of those modules.
-EXPORT_FORMATS = ("jsonld", "nt", "trig", "turtle", "xml")
+EXPORT_FORMATS = ("jsonld", "nquads", "nt", "trig", "turtle", "xml")
 REPORT_FORMATS = ("text", "json", "turtle")
 VALIDATION_ENGINES = ("fast", "pyshacl")
 FAIL_ON = ("violation", "warning", "info", "none")
@@ -107,12 +107,17 @@ def _run_build(args: argparse.Namespace) -> int:
 def _export_parser(commands) -> None:
     p = commands.add_parser(
         "export", formatter_class=_Formatter,
-        help="write the whole graph as Turtle, N-Triples, JSON-LD, RDF/XML or TriG",
+        help="write the whole graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads",
         description="Write the whole graph in one RDF format. Turtle and N-Triples are byte-identical across "
-                    "runs; TriG keeps the ontology, the calendar and each source's statements in named graphs.",
+                    "runs; TriG and N-Quads keep the ontology, the calendar and each source's statements in named "
+                    "graphs; JSON-LD is compacted, with caregraph's prefixes as its @context.",
         epilog="examples:\n  caregraph export > caregraph.ttl\n  caregraph export --format nt -o caregraph.nt\n"
                "  caregraph export --format trig -o caregraph.trig     # one named graph per source\n"
-               "  caregraph export --inferred -o inferred.ttl          # plus OWL 2 RL entailments")
+               "  caregraph export --format nquads -o caregraph.nq     # the same, one quad a line\n"
+               "  caregraph export --format jsonld -o caregraph.jsonld # compacted, prefixes as @context\n"
+               "  caregraph export --inferred -o inferred.ttl          # plus OWL 2 RL entailments\n\n"
+               + NAMED_GRAPHS_HELP + "  Loading a TriG or N-Quads file into a store leaves its default graph "
+               "empty: load the N-Triples\n  export as well, or use `caregraph publish`.")
     p.add_argument("--format", "-f", default="turtle", choices=EXPORT_FORMATS, help="RDF format (default: turtle)")
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p.add_argument("--inferred", action="store_true", help="add what the OWL 2 RL rules entail (slower)")
@@ -595,10 +600,13 @@ def _run_remove(args: argparse.Namespace) -> int:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
-from .docs import _docs_parser  # noqa: E402 (it uses the helpers above)
+# These command modules import this module's helpers when their functions are called, so they can be imported here.
+from .docs import _docs_parser  # noqa: E402
+from .publish import NAMED_GRAPHS_HELP, _publish_parser  # noqa: E402
 
 _COMMANDS = [_add_parser, _build_parser, _check_parser, _docs_parser, _export_parser, _import_reference_parser,
-             _queries_parser, _query_parser, _remove_parser, _serve_parser, _stats_parser, _validate_parser]
+             _publish_parser, _queries_parser, _query_parser, _remove_parser, _serve_parser, _stats_parser,
+             _validate_parser]
 
 
 def _command_named(argv: list[str]) -> str | None:

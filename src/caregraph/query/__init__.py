@@ -809,6 +809,8 @@ def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT)
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+    from .portability import normalise
+
     if not re.match(r"https?://[^/\s]+", url):
         raise InputError(f"endpoint {url!r} is not an http:// or https:// URL")
     if not timeout > 0:
@@ -841,9 +843,10 @@ def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT)
     try:
         if kind == "graph":
             rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return QueryResult("graph", triples=[q.triple for q in ox.parse(body, format=rdf_format)])
+            return normalise(QueryResult("graph", triples=[q.triple for q in ox.parse(body, format=rdf_format)]), kind)
         results_format = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        return QueryResult.from_oxigraph(ox.parse_query_results(body, format=results_format))
+        # normalise(): a store's known deviations from the standard (Virtuoso's ASK and booleans), undone
+        return normalise(QueryResult.from_oxigraph(ox.parse_query_results(body, format=results_format)), kind)
     except (SyntaxError, ValueError) as error:
         raise EndpointError(f"SPARQL endpoint {url} sent an answer that is not SPARQL results "
                             f"({media_type or 'no content type'}): {error}") from None
