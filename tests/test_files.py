@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from caregraph.errors import InputError
-from caregraph.files import TEMPORARY_SUFFIX, PairWriter, atomic_write, read_input
+from caregraph.files import TEMPORARY_SUFFIX, PairWriter, atomic_write, check_input
 
 
 def _umask_run(mask: int, code: str) -> None:
@@ -87,6 +87,17 @@ def test_a_generation_left_by_a_killed_writer_is_removed_by_the_next(tmp_path):
 def test_an_input_over_the_limit_is_refused_before_it_is_read(tmp_path):
     big = tmp_path / "big.ttl"
     big.write_bytes(b"#" * 2048)
-    with pytest.raises(InputError, match=r"big.ttl: .*larger than"):
-        read_input(big, limit=1024)
-    assert read_input(big, limit=4096) == b"#" * 2048
+    with pytest.raises(InputError, match=r"big.ttl: 2,048 bytes is larger than the 1,024 bytes"):
+        check_input(big, limit=1024)
+    check_input(big, limit=4096)
+
+
+@pytest.mark.parametrize("kind", ["loop", "dangling", "folder"])
+def test_an_input_that_cannot_be_read_is_bad_input(tmp_path, kind):
+    path = tmp_path / "record.ttl"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path if kind == "loop" else tmp_path / "nowhere.ttl")
+    with pytest.raises(InputError, match="record.ttl: "):
+        check_input(path)

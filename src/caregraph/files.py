@@ -1,5 +1,5 @@
-"""Writing files so that a failure never leaves a half-written or clobbered file behind, and reading input within
-a size limit.
+"""Writing files so that a failure never leaves a half-written or clobbered file behind, and checking input files
+before they are read.
 
 A file is written to a temporary file beside it, named ``.NAME.PID-RANDOM.caregraph-tmp``, and renamed into
 place. A process killed meanwhile leaves that temporary file behind; the next write to the same folder removes
@@ -20,9 +20,10 @@ from .errors import InputError, StorageError
 TEMPORARY_SUFFIX = ".caregraph-tmp"
 _ABANDONED_SECONDS = 3600
 
-MAX_INPUT_BYTES = 20 * 1024 * 1024
-"""The largest record file caregraph reads (20 MiB); the whole shipped data/ folder is a quarter of that. A larger
-file is refused with a clear message rather than read for minutes with gigabytes of memory."""
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+"""The largest record file ``validate`` and ``add`` read (5 MiB, about the size of the whole shipped data/
+folder; one record is a few kilobytes). A larger file is refused with one line rather than validated for many
+minutes with gigabytes of memory."""
 
 
 def _shown(path: Path) -> str:
@@ -134,34 +135,20 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, overwrite: bool =
     return target
 
 
-def read_input(path: str | os.PathLike[str], shown: str | None = None, *, limit: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of an input file, refused with one line when it is larger than ``limit``; errors are bad input."""
+def check_input(path: str | os.PathLike[str], shown: str | None = None, *, limit: int = MAX_INPUT_BYTES) -> None:
+    """Refuse, with one line of bad input, an input file that cannot be read (missing, a folder, a symbolic link
+    loop) or is larger than ``limit`` — before anything parses it."""
     shown = shown or str(path)
     try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > limit:
-                raise InputError(_too_large(shown, size, limit))
-            data = stream.read(limit + 1)
+        stat = os.stat(path)
     except FileNotFoundError:
         raise InputError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{shown}: is a folder, not a file") from None
     except OSError as error:
         raise InputError(f"{shown}: cannot read: {error.strerror or error}") from None
-    if len(data) > limit:  # a pipe or special file whose size stat does not tell
-        raise InputError(_too_large(shown, len(data), limit))
-    return data
-
-
-def check_input_size(path: str | os.PathLike[str], shown: str | None = None, *, limit: int = MAX_INPUT_BYTES) -> None:
-    """Refuse, with one line, an input file larger than ``limit`` before anything parses it."""
-    try:
-        size = os.stat(path).st_size
-    except OSError:
-        return  # the reader that follows reports a missing or unreadable file in its own words
-    if size > limit:
-        raise InputError(_too_large(shown or str(path), size, limit))
+    if not os.path.isfile(path):
+        raise InputError(f"{shown}: is not a file")
+    if stat.st_size > limit:
+        raise InputError(_too_large(shown, stat.st_size, limit))
 
 
 def _too_large(shown: str, size: int, limit: int) -> str:

@@ -178,6 +178,12 @@ class CareGraph:
             disk_cache.discard(self.cache_entry, reason)
         self.cache_entry = None
 
+    def rebuild_after_damage(self, reason: str) -> None:
+        """The cached store failed while being read: discard it and hold the graph rebuilt from the files."""
+        self.discard_cache(reason)
+        fresh = CareGraph.load(self.project) if self.project else CareGraph.from_files(self.files)
+        self.store, self.cache_entry = fresh.store, fresh.cache_entry
+
     @classmethod
     def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> "CareGraph":
         """A graph of the given Turtle files, with the calendar described; nothing is cached."""
