@@ -14,6 +14,7 @@ in memory, and a damaged entry is discarded and rebuilt.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,9 +79,9 @@ def parse_turtle_text(text: str, *, display: str = "<text>") -> list[ox.Triple]:
 
 def _parse_error(shown: str, error: SyntaxError) -> ParseError:
     message = str(error.args[0] if error.args else error)
-    # Oxigraph starts its message with the position, which ParseError already puts after the file name.
-    if message.startswith("Parser error at line "):
-        message = message.split(": ", 1)[-1]
+    # Oxigraph starts its message with the position ("at line 3 between columns 1 and 4", or "between line 3
+    # column 18 and line 5 column 2"), which ParseError already puts after the file name: one position is enough.
+    message = re.sub(r"^Parser error (?:at|between) line [^:]*: ", "", message)
     return ParseError(shown, message, error.lineno, error.offset)
 
 

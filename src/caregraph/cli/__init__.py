@@ -70,6 +70,13 @@ def _load(args: argparse.Namespace):
     return graph
 
 
+def _printable(text: str) -> str:
+    """Text for the terminal with the control characters that data may hold escaped (see errors.printable)."""
+    from ..errors import printable
+
+    return printable(text)
+
+
 def _write_stdout(data: bytes) -> None:
     try:
         sys.stdout.buffer.write(data)
@@ -175,10 +182,10 @@ def _run_stats(args: argparse.Namespace) -> int:
     print(f"triples: {len(graph):,}")
     print(f"caregraph classes declared: {stats['declared_classes'][0][0]}")
     print()
-    print(render_table(["class", "label", "instances"], stats["classes"], title="Instances per class"))
+    print(_printable(render_table(["class", "label", "instances"], stats["classes"], title="Instances per class")))
     print()
-    print(render_table(["source", "title", "quotations", "statements"], stats["sources"],
-                       title="Statements per source"))
+    print(_printable(render_table(["source", "title", "quotations", "statements"], stats["sources"],
+                                  title="Statements per source")))
     return EXIT_OK
 
 
@@ -230,10 +237,10 @@ def _run_check(args: argparse.Namespace) -> int:
     elif args.format == "tsv":
         print("severity\tcheck\tentity\tproperty\tvalue")
         for row in rows:
-            print("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row))
+            print(_printable("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row)))
     else:
         if rows:
-            print(render_table(["severity", "check", "entity", "property", "value"], rows))
+            print(_printable(render_table(["severity", "check", "entity", "property", "value"], rows)))
             print()
         print(f"{report.summary()}: " + ("FAILED" if report.failed(args.fail_on) else "passed")
               + f" (fail on {args.fail_on})")
@@ -477,7 +484,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     else:
         _progress(args, "validating the whole graph")
         report = validate_graph(graph, shapes, engine=args.engine)
-    sys.stdout.write(render(report, args.format))
+    rendered = render(report, args.format)
+    sys.stdout.write(_printable(rendered) if args.format == "text" else rendered)
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
 
 
@@ -510,11 +518,11 @@ def _run_add(args: argparse.Namespace) -> int:
     graph = _load(args)
     outcome = add_record(args.file, graph, folder=args.folder)
     if outcome.target is None:
-        sys.stdout.write(render_text(outcome.report))
+        sys.stdout.write(_printable(render_text(outcome.report)))
         print("caregraph: nothing was added: the record does not conform", file=sys.stderr)
         return EXIT_NOT_CONFORMING
     if outcome.report.results:
-        sys.stdout.write(render_text(outcome.report))
+        sys.stdout.write(_printable(render_text(outcome.report)))
     print(f"added {graph.project.relative(outcome.target) if graph.project else outcome.target}")
     return EXIT_OK
 

@@ -39,7 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import (CaregraphError, EndpointError, InputError, ParseError, QueryTimeout, StorageError,
-                      UnknownTermError, shorten)
+                      UnknownTermError, printable, shorten)
 from ..namespaces import PREFIXES, XSD, term_text
 
 # datetime and decimal are imported in the functions that convert values: a command-line query never needs
@@ -82,7 +82,10 @@ def _canonical_date(text: str) -> str:
 
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError("a date such as 2017-06-15")
-    return datetime.date.fromisoformat(text).isoformat()
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"a date that exists, such as 2017-06-15 ({text} is not a day of the calendar)") from None
 
 
 def _canonical_year(text: str) -> str:
@@ -517,7 +520,7 @@ class Query:
                 try:
                     terms.append(to_term(parameter.type, text, self.prefixes))
                 except ValueError as error:
-                    raise InputError(f"parameter {name!r} of {self._name()} takes {error}; got {text!r}",
+                    raise InputError(f"parameter {name!r} of {self._name()} takes {error}; got {shorten(text)!r}",
                                      hint=self._declared()) from None
             replacements.append((self._slots[name], " " + " ".join(sparql_term(t) for t in terms) + " "))
         text = self.text
@@ -715,6 +718,11 @@ def _prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
+def _shown(term: Term | None) -> str:
+    """A term as a table cell: its text, control characters escaped so that data cannot drive the terminal."""
+    return printable(term_text(term))
+
+
 class QueryResult:
     """What a query returns, embedded or remote: ``kind`` is ``select`` (``variables`` and ``rows`` of terms,
     ``None`` where unbound), ``ask`` (``boolean``) or ``graph`` (``triples``, for CONSTRUCT and DESCRIBE)."""
@@ -810,9 +818,10 @@ class QueryResult:
             headers = ("subject", "predicate", "object")
             from ..export import sorted_triples
 
-            rows = [tuple(map(term_text, (t.subject, t.predicate, t.object))) for t in sorted_triples(self.triples)]
+            rows = [tuple(_shown(term) for term in (t.subject, t.predicate, t.object))
+                    for t in sorted_triples(self.triples)]
         else:
-            headers, rows = self.variables, [tuple(map(term_text, row)) for row in self.rows]
+            headers, rows = self.variables, [tuple(map(_shown, row)) for row in self.rows]
         count = f"{len(rows)} {'row' if len(rows) == 1 else 'rows'}"
         return render_table(headers, rows, width=width, title=title) + "\n" + count
 
