@@ -174,3 +174,16 @@ def test_a_broken_symbolic_link_in_data_is_bad_input(project_copy, kind):
     link.symlink_to(link if kind == "loop" else project_copy.data_dir / "nowhere.ttl")
     with pytest.raises(InputError, match="data/broken-link.ttl"):
         CareGraph.load(project_copy)
+
+
+def test_a_store_damaged_after_it_was_opened_is_rebuilt_when_a_query_fails_on_it(copied_entry, capsys):
+    from caregraph.query import run_embedded
+
+    project, entry, size = copied_entry
+    graph = CareGraph.load(project)
+    assert graph.cache_entry == entry
+    for table in (entry / "store").glob("*.sst"):
+        _overwrite(table, table.stat().st_size // 2, os.urandom(4096))
+    result = run_embedded(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=120)
+    assert int(result.rows[0][0].value) == size
+    assert len(_damage_lines(capsys.readouterr().err)) == 1

@@ -366,3 +366,15 @@ def test_an_impossible_date_is_explained_in_plain_words(graph):
 def test_a_long_value_is_shortened_in_the_message(graph):
     line = one_error_line(caregraph("-q", "query", "partnership-of-ccg", "--param", "day=" + "9" * 120_000), 2)
     assert len(line) < 1000 and "120,000 characters" in line
+
+
+def test_control_characters_from_a_record_are_escaped_in_the_text_report(tmp_path, graph):
+    record = tmp_path / "record.ttl"
+    malformed = (REPO / "examples" / "invalid" / "ods-code-malformed.ttl").read_text(encoding="utf-8")
+    label = '"The Dudley Group NHS Foundation Trust"@en'
+    assert label in malformed  # the report names the record by its label
+    record.write_text(malformed.replace(label, '"Dudley\\u001b[2J\\u001b]0;PWNED\\u0007"@en'), encoding="utf-8")
+    result = caregraph("-q", "validate", str(record))
+    assert result.returncode == 1
+    assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout
+    assert b"Dudley\\x1b[2J\\x1b]0;PWNED\\x07" in result.stdout

@@ -162,8 +162,9 @@ def _store_records(store: Path) -> list[_FileRecord]:
             for path in sorted(store.iterdir()) if path.is_file()]
 
 
-def store_damage(entry: Path, records: list[_FileRecord]) -> tuple[str | None, bool]:
-    """(what is wrong with the entry's store, or None; whether its files were touched without being changed)."""
+def store_damage(entry: Path, records: list[_FileRecord], *, read_all: bool = False) -> tuple[str | None, bool]:
+    """(what is wrong with the entry's store, or None; whether its files were touched without being changed).
+    ``read_all`` compares every file's contents with its digest, whatever its times say."""
     store = entry / "store"
     try:
         present = sorted(p.name for p in store.iterdir())
@@ -179,7 +180,7 @@ def store_damage(entry: Path, records: list[_FileRecord]) -> tuple[str | None, b
         path = store / record.name
         try:
             stat = path.stat()
-            if record.same_times(stat):
+            if record.same_times(stat) and not read_all:
                 continue
             if stat.st_size != record.size:
                 return f"file {record.name} has changed size", False
@@ -223,6 +224,15 @@ def find(sources: Sources, root: Path) -> Path | None:
             _refresh(entry, sources, stamp)
         return entry
     return None
+
+
+def verified(entry: Path) -> str | None:
+    """What is wrong with an entry whose store failed while being read, every file's contents compared with its
+    digest; None when it is intact (the failure was the query's own)."""
+    stamp = Stamp.read(entry)
+    if stamp is None:
+        return "its stamp cannot be read"
+    return store_damage(entry, stamp.store, read_all=True)[0]
 
 
 def _refresh(entry: Path, sources: Sources, stamp: Stamp) -> None:

@@ -27,7 +27,8 @@ caregraph — a linked-data knowledge graph of England's integrated health and c
 STPs, accountable and integrated care systems, ACOs, vanguards, their organisations, footprints and
 contracts, every fact attributed to a quotation from its source.
 
-exit codes: 0 ok · 1 data does not conform / check failed · 2 bad input or usage · 3 endpoint or I/O failure
+exit codes: 0 ok · 1 data does not conform / check failed · 2 bad input or usage · 3 endpoint or I/O failure,
+or a time or memory limit reached
 """
 
 _EPILOG = """\
@@ -306,6 +307,8 @@ examples:
   caregraph query my-question.rq --format json             a query file of your own
   caregraph query --sparql 'SELECT ?form ?label WHERE { ?form rdfs:subClassOf cg:Partnership ; rdfs:label ?label }'
   caregraph query partnership-forms --endpoint http://localhost:7878/query   any SPARQL 1.1 endpoint
+  caregraph query my-question.rq --timeout 30              stop it after 30 s (default 300; Ctrl-C stops it too)
+  caregraph query federated.rq --allow-service             let its SERVICE clauses reach other endpoints
 
 output formats:
   table   aligned columns, IRIs as prefixed names, cut to the terminal's width (for reading)
@@ -315,6 +318,10 @@ output formats:
   turtle  for CONSTRUCT and DESCRIBE (also nt; xml is RDF/XML and json is JSON-LD for them)
   The default is table on a terminal and csv when the output goes to a file or a pipe, so that nothing is
   ever cut short; CONSTRUCT and DESCRIBE default to turtle, ASK prints true or false.
+
+Limits: --timeout is a deadline for the whole query, embedded or remote (exit 3 when it passes); an embedded
+query runs in a child process under a memory ceiling, and never reaches the network unless --allow-service is
+given. csv, tsv, json and xml results are written as they come.
 
 Parameters become typed RDF terms in the query's VALUES blocks, never pasted text; the same rewritten query
 runs embedded and on an endpoint, so both give the same rows. Prefixed names may use caregraph's prefixes

@@ -907,10 +907,16 @@ def run_embedded(graph, text: str, *, timeout: float | None = None, allow_servic
                                        deliver=deliver if streaming else None)
             break
         except limits.Failure as failure:
-            damaged = failure.kind in ("storage", "crash") and not federated
-            if attempt == 1 and damaged and getattr(graph, "cache_entry", None) is not None:
-                graph.rebuild_after_damage(failure.message)  # one line on stderr; then the query runs again
-                continue
+            entry = getattr(graph, "cache_entry", None)
+            if attempt == 1 and entry is not None and not federated and failure.kind in ("storage", "crash"):
+                # RocksDB reported an error, or the engine died: if the cached store is to blame, discard it
+                # (one line on stderr) and run the query again on the graph rebuilt from the files.
+                from ..cache import verified
+
+                damage = failure.message if failure.kind == "storage" else verified(entry)
+                if damage is not None:
+                    graph.rebuild_after_damage(damage)
+                    continue
             if failure.kind == "storage" and federated:
                 failure = limits.Failure("endpoint", f"a SERVICE endpoint failed: {failure.message}")
             limits.raise_failure(failure, what="the query")

@@ -32,9 +32,18 @@ def _physical_memory() -> int:
         return 8 << 30
 
 
-MEMORY_BUDGET = max(2 << 30, _physical_memory() // 2)
-"""Bytes of address space a query may add to what the process already maps: half the machine's memory, at
-least 2 GiB. A query that needs more is stopped with a one-line error instead of swapping the machine to a halt."""
+def _budget() -> int:
+    try:
+        return int(float(os.environ["CAREGRAPH_QUERY_MEMORY"]) * (1 << 30))
+    except (KeyError, ValueError):
+        return min(4 << 30, _physical_memory() // 2)
+
+
+MEMORY_BUDGET = _budget()
+"""Bytes of address space a query may add to what the process already maps: 4 GiB (or half the machine's memory
+if that is less), or ``CAREGRAPH_QUERY_MEMORY`` GiB. Every stored query needs a small fraction of it even on a
+graph of a million triples; a query (or a damaged store) that needs more is stopped with a one-line error
+instead of swapping the machine to a halt."""
 
 MAX_TIMEOUT = 7 * 24 * 3600.0
 """The longest deadline accepted, in seconds (a week); longer is surely a mistake, and ``inf`` is refused."""
@@ -103,7 +112,7 @@ def _limit_memory() -> None:
     except (OSError, ValueError):
         return
     limit = mapped + MEMORY_BUDGET
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -113,7 +122,13 @@ def _child(work: Callable[[_Sink], None], output_fd: int, status_fd: int, classi
     """Run ``work`` in the child and report how it ended; never returns."""
     code = 0
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once, even inside the engine
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once, even inside the engine
+        except ValueError:
+            pass  # not the main thread of the child (a fork from another thread); the parent still kills it
+        import faulthandler
+
+        faulthandler.disable()  # a child stopped by its memory ceiling aborts; its traceback would only be noise
         _limit_memory()
         sink = _Sink(output_fd)
         try:
@@ -235,5 +250,6 @@ def raise_failure(failure: Failure, *, what: str) -> None:
                                                                                f"{failure.message}")
     if failure.kind == "crash":
         raise LimitError(f"{what} was stopped: {failure.message}; it may need more memory than the "
-                         f"{MEMORY_BUDGET / (1 << 30):.0f} GiB caregraph allows a query")
+                         f"{MEMORY_BUDGET / (1 << 30):g} GiB caregraph allows a query (CAREGRAPH_QUERY_MEMORY "
+                         "sets it, in GiB)")
     raise RuntimeError(f"{what} failed: {failure.message}")
