@@ -153,6 +153,26 @@ def test_an_allowed_service_that_never_answers_is_stopped_at_the_deadline(graph)
     assert accepted == 1  # it was allowed, and did reach the server
 
 
+class GarbageServer(SilentServer):
+    """Answers every request with HTTP 200 and a body that is not SPARQL results."""
+
+    def on_connection(self, connection: socket.socket) -> None:
+        try:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                               b"Content-Length: 9\r\nConnection: close\r\n\r\n{not json")
+        except OSError:
+            pass
+        connection.close()
+
+
+def test_an_allowed_service_answering_garbage_is_an_endpoint_error(graph):
+    with GarbageServer() as server:
+        result = caregraph("-q", "query", "--allow-service", "--timeout", "30", "--sparql",
+                           f"SELECT * WHERE {{ SERVICE <{server.url}> {{ ?s ?p ?o }} }}")
+    assert "a SERVICE endpoint failed" in one_error_line(result, 3)
+
+
 def test_a_stored_query_using_service_must_say_it_is_federated(tmp_path):
     root = _project(tmp_path)
     (root / "queries" / "elsewhere.rq").write_text(

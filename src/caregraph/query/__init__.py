@@ -855,9 +855,9 @@ def _classify(error: BaseException) -> str:
 def _engine_error(error: BaseException, federated: bool) -> CaregraphError:
     """The one-line error for what the engine raised while evaluating a query in this process."""
     message = " ".join(str(error).split())
+    if federated:  # the query itself was checked before it ran: what failed is the other endpoint
+        return EndpointError(f"a SERVICE endpoint failed: {shorten(message)}")
     if isinstance(error, OSError):
-        if federated:
-            return EndpointError(f"a SERVICE endpoint failed: {shorten(message)}")
         return StorageError(f"the graph's store could not be read: {shorten(message)}")
     return InputError(f"the query cannot be evaluated: {shorten(message)}")
 
@@ -917,7 +917,7 @@ def run_embedded(graph, text: str, *, timeout: float | None = None, allow_servic
                 if damage is not None:
                     graph.rebuild_after_damage(damage)
                     continue
-            if failure.kind == "storage" and federated:
+            if federated and failure.kind in ("storage", "input"):  # the query itself was checked before it ran
                 failure = limits.Failure("endpoint", f"a SERVICE endpoint failed: {failure.message}")
             limits.raise_failure(failure, what="the query")
     if streaming:
