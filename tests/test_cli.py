@@ -64,7 +64,8 @@ def test_no_command_prints_help_and_fails_as_usage_error(run_cli):
 def test_build_writes_turtle_and_ntriples(run_cli, tmp_path, graph):
     code, _, err = run_cli("build", "-o", str(tmp_path))
     assert code == 0, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["caregraph.nt", "caregraph.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["caregraph.nt",
+                                                                                       "caregraph.ttl"]
     parsed = list(ox.parse(path=str(tmp_path / "caregraph.ttl")))
     assert len(parsed) == len(graph)
 

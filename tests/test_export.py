@@ -5,7 +5,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from caregraph.errors import InputError, ParseError, StorageError
+from caregraph.errors import InputError, ParseError
 from caregraph.export import FORMATS, export, serialize
 from caregraph.files import atomic_write
 from caregraph.graph import CareGraph
@@ -124,7 +124,7 @@ def test_atomic_write_replaces_whole_files_and_leaves_no_temporary_file(tmp_path
 
 def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path):
     (tmp_path / "taken").mkdir()
-    with pytest.raises(StorageError):
+    with pytest.raises(InputError, match="is a folder"):
         atomic_write(tmp_path / "taken", b"data")
     assert (tmp_path / "taken").is_dir() and [p.name for p in tmp_path.iterdir()] == ["taken"]
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from . import calendar
 from .errors import UnknownTermError
-from .files import atomic_write
+from .files import PairWriter, atomic_write
 from .graph import CareGraph, data_triples
 from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
 from .provenance import attestations
@@ -139,10 +139,14 @@ def export(graph: CareGraph, fmt: str = "turtle", path: str | os.PathLike[str] |
 
 
 def build(graph: CareGraph, out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write the merged graph to ``out_dir`` as ``caregraph.ttl`` and ``caregraph.nt``; returns the paths."""
-    written = []
-    for fmt in ("turtle", "nt"):
-        target = Path(out_dir) / f"caregraph.{FORMATS[fmt][1]}"
-        export(graph, fmt, target)
-        written.append(target)
-    return written
+    """Write the merged graph to ``out_dir`` as ``caregraph.ttl`` and ``caregraph.nt``; returns the paths.
+
+    The two are replaced together (:class:`caregraph.files.PairWriter`): a reader, or a process killed mid-way,
+    never sees a new Turtle file beside an old N-Triples one. They are symbolic links into a hidden generation
+    folder beside them."""
+    if not str(out_dir):
+        from .errors import InputError
+
+        raise InputError("the output folder name is empty")
+    files = {f"caregraph.{FORMATS[fmt][1]}": serialize(graph, fmt) for fmt in ("turtle", "nt")}
+    return PairWriter(out_dir).write(files)

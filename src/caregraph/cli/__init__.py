@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from .. import __version__
-from ..errors import EXIT_BAD_INPUT, EXIT_OK, CaregraphError
+from ..errors import EXIT_BAD_INPUT, EXIT_ENDPOINT_OR_IO, EXIT_OK, CaregraphError
 
 EXIT_INTERNAL_ERROR = 4
 
@@ -28,7 +28,8 @@ caregraph — a linked-data knowledge graph of England's integrated health and c
 STPs, accountable and integrated care systems, ACOs, vanguards, their organisations, footprints and
 contracts, every fact attributed to a quotation from its source.
 
-exit codes: 0 ok · 1 data does not conform / check failed · 2 bad input or usage · 3 endpoint or I/O failure
+exit codes: 0 ok · 1 data does not conform / check failed · 2 bad input or usage · 3 endpoint or I/O failure,
+or a time or memory limit reached
 """
 
 _EPILOG = """\
@@ -74,9 +75,41 @@ def _load(args: argparse.Namespace):
     return graph
 
 
+def _printable(text: str) -> str:
+    """Text for the terminal with the control characters that data may hold escaped (see errors.printable)."""
+    from ..errors import printable
+
+    return printable(text)
+
+
 def _write_stdout(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        from ..errors import StorageError
+
+        raise StorageError(f"cannot write the output: {error.strerror or error}") from None
+
+
+class _ClosedOutput:
+    """Standard output when the command was started with it closed (``>&-``): writing to it is an I/O error."""
+
+    def _closed(self, *args, **kwargs):
+        from ..errors import StorageError
+
+        raise StorageError("cannot write the output: standard output is closed")
+
+    write = fileno = _closed
+    buffer = property(lambda self: self)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
 
 
 # --- build ---------------------------------------------------------------------------------------------------
@@ -159,10 +192,10 @@ def _run_stats(args: argparse.Namespace) -> int:
     print(f"triples: {len(graph):,}")
     print(f"caregraph classes declared: {stats['declared_classes'][0][0]}")
     print()
-    print(render_table(["class", "label", "instances"], stats["classes"], title="Instances per class"))
+    print(_printable(render_table(["class", "label", "instances"], stats["classes"], title="Instances per class")))
     print()
-    print(render_table(["source", "title", "quotations", "statements"], stats["sources"],
-                       title="Statements per source"))
+    print(_printable(render_table(["source", "title", "quotations", "statements"], stats["sources"],
+                                  title="Statements per source")))
     return EXIT_OK
 
 
@@ -214,10 +247,10 @@ def _run_check(args: argparse.Namespace) -> int:
     elif args.format == "tsv":
         print("severity\tcheck\tentity\tproperty\tvalue")
         for row in rows:
-            print("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row))
+            print(_printable("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row)))
     else:
         if rows:
-            print(render_table(["severity", "check", "entity", "property", "value"], rows))
+            print(_printable(render_table(["severity", "check", "entity", "property", "value"], rows)))
             print()
         print(f"{report.summary()}: " + ("FAILED" if report.failed(args.fail_on) else "passed")
               + f" (fail on {args.fail_on})")
@@ -285,6 +318,8 @@ examples:
   caregraph query my-question.rq --format json             a query file of your own
   caregraph query --sparql 'SELECT ?form ?label WHERE { ?form rdfs:subClassOf cg:Partnership ; rdfs:label ?label }'
   caregraph query partnership-forms --endpoint http://localhost:7878/query   any SPARQL 1.1 endpoint
+  caregraph query my-question.rq --timeout 30              stop it after 30 s (default 300; Ctrl-C stops it too)
+  caregraph query federated.rq --allow-service             let its SERVICE clauses reach other endpoints
 
 output formats:
   table   aligned columns, IRIs as prefixed names, cut to the terminal's width (for reading)
@@ -294,6 +329,10 @@ output formats:
   turtle  for CONSTRUCT and DESCRIBE (also nt; xml is RDF/XML and json is JSON-LD for them)
   The default is table on a terminal and csv when the output goes to a file or a pipe, so that nothing is
   ever cut short; CONSTRUCT and DESCRIBE default to turtle, ASK prints true or false.
+
+Limits: --timeout is a deadline for the whole query, embedded or remote (exit 3 when it passes); an embedded
+query runs in a child process under a memory ceiling, and never reaches the network unless --allow-service is
+given. csv, tsv, json and xml results are written as they come.
 
 Parameters become typed RDF terms in the query's VALUES blocks, never pasted text; the same rewritten query
 runs embedded and on an endpoint, so both give the same rows. Prefixed names may use caregraph's prefixes
@@ -315,7 +354,12 @@ def _query_parser(commands) -> None:
     p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
                    help="output format (default: table on a terminal, else csv; turtle for CONSTRUCT)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the embedded graph")
-    p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the endpoint (default: 60)")
+    p.add_argument("--timeout", type=float, metavar="S",
+                   help="seconds the whole query may take, embedded or on an endpoint, before it is stopped "
+                        "(default: 300); Ctrl-C stops it at once")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let an embedded query's SERVICE clauses reach other SPARQL endpoints (refused otherwise: "
+                        "a query file could make caregraph contact any server); --timeout still bounds it")
     p.set_defaults(run=_run_query)
 
 
@@ -344,17 +388,26 @@ def _run_query(args: argparse.Namespace) -> int:
     else:
         prepared = q.resolve(args.query, project.queries_dir)
     text = prepared.bind(_parameters(args.param))
+    timeout = q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
+    fmt = args.format
+    if fmt is None:
+        fmt = "turtle" if prepared.form == "graph" else ("table" if sys.stdout.isatty() else "csv")
+    if prepared.form != "graph" and fmt not in q.RESULT_FORMATS[prepared.form]:
+        q.QueryResult(prepared.form).serialize(fmt)  # says which formats apply, before the query runs
     if args.endpoint:
-        result = q.run_remote(args.endpoint, text, prepared.form,
-                              q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
+        result = q.run_remote(args.endpoint, text, prepared.form, timeout)
     else:
         from ..graph import CareGraph
 
-        result = q.run_embedded(CareGraph.load(project, cache=not args.no_cache), text)
-    fmt = args.format
-    if fmt is None:
-        terminal = sys.stdout.isatty()
-        fmt = "turtle" if result.kind == "graph" else ("table" if terminal else "csv")
+        if prepared.service_line is not None and not args.allow_service:
+            raise q.refuse_service(f"{prepared.display}:{prepared.service_line}")
+        graph = CareGraph.load(project, cache=not args.no_cache)
+        # SELECT and ASK results in a W3C format are written as the engine produces them, never held whole.
+        stream = fmt if prepared.form != "graph" and fmt in ("csv", "tsv", "json", "xml") else None
+        result = q.run_embedded(graph, text, timeout=timeout, allow_service=args.allow_service, stream=stream,
+                                deliver=_write_stdout)
+        if result is None:
+            return EXIT_OK
     _write_stdout(result.serialize(fmt, title=prepared.summary if fmt == "table" else None))
     return EXIT_OK
 
@@ -515,6 +568,10 @@ def _run_validate(args: argparse.Namespace) -> int:
     from ..errors import EXIT_NOT_CONFORMING
     from ..validate import load_shapes, render, validate_graph, validate_records
 
+    from ..files import check_input
+
+    for path in [*args.files, *(args.shapes or [])]:
+        check_input(path)
     graph = _load(args)
     shapes = load_shapes(args.shapes) if args.shapes else None
     if args.files:
@@ -523,7 +580,8 @@ def _run_validate(args: argparse.Namespace) -> int:
     else:
         _progress(args, "validating the whole graph")
         report = validate_graph(graph, shapes, engine=args.engine)
-    sys.stdout.write(render(report, args.format))
+    rendered = render(report, args.format)
+    sys.stdout.write(_printable(rendered) if args.format == "text" else rendered)
     return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK
 
 
@@ -556,14 +614,17 @@ def _run_add(args: argparse.Namespace) -> int:
     from ..errors import EXIT_NOT_CONFORMING
     from ..validate import add_record, render_text
 
+    from ..files import check_input
+
+    check_input(args.file)
     graph = _load(args)
     outcome = add_record(args.file, graph, folder=args.folder, sources=args.sources, fail_on=args.fail_on)
     if outcome.target is None:
-        sys.stdout.write(render_text(outcome.report))
+        sys.stdout.write(_printable(render_text(outcome.report)))
         print("caregraph: nothing was added: the record does not pass", file=sys.stderr)
         return EXIT_NOT_CONFORMING
     if outcome.report.results:
-        sys.stdout.write(render_text(outcome.report))
+        sys.stdout.write(_printable(render_text(outcome.report)))
     print(f"added {outcome.target}")
     return EXIT_OK
 
@@ -654,14 +715,45 @@ def _global_options(parser, *, after_command: bool = False) -> None:
     parser.add_argument("--debug", action="store_true", **keep, help="show the traceback of an error")
 
 
+def _flush_stdout() -> None:
+    """Flush what print() buffered, so a full disk is reported here, as one line, and not at interpreter exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        from ..errors import StorageError
+
+        _quiet_stdout()
+        raise StorageError(f"cannot write the output: {error.strerror or error}") from None
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's own flush at exit does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    except Exception:  # noqa: BLE001 — _ClosedOutput's fileno: nothing to quiet
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(argv).parse_args(argv)
     if not hasattr(args, "run"):
         parser().print_help(sys.stderr)
         return EXIT_BAD_INPUT
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
     try:
-        return args.run(args)
+        code = args.run(args)
+        _flush_stdout()
+        return code
     except CaregraphError as error:
         if args.debug:
             raise
@@ -673,12 +765,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader of our output went away (e.g. `caregraph export | head`); that is not our failure.
+        _quiet_stdout()
         sys.stderr.close()
         return EXIT_OK
+    except OSError as error:
+        import errno
+
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EFBIG):
+            return _internal_error(args, error)
+        # A full or failing disk, whichever file caregraph was writing (print() to standard output included).
+        _quiet_stdout()
+        print(f"caregraph: error: cannot write: {error.strerror}", file=sys.stderr)
+        return EXIT_ENDPOINT_OR_IO
     except Exception as error:  # a bug in caregraph, not bad input
-        if args.debug:
-            raise
-        print(f"caregraph: internal error: {type(error).__name__}: {error} (run with --debug for the traceback)",
-              file=sys.stderr)
-        return EXIT_INTERNAL_ERROR
+        return _internal_error(args, error)
+
+
+def _internal_error(args: argparse.Namespace, error: Exception) -> int:
+    if args.debug:
+        raise error
+    from ..errors import printable, shorten
+
+    print(f"caregraph: internal error: {type(error).__name__}: {printable(shorten(str(error), 300), newlines=False)} "
+          "(run with --debug for the traceback)", file=sys.stderr)
+    return EXIT_INTERNAL_ERROR
 
