@@ -159,7 +159,7 @@ def test_a_query_past_the_time_limit_is_503_with_a_message(graph):
         response = limited.get("/sparql", params={"query": SLOW})
         assert response.status_code == 503
         assert "time limit of 0.01 s" in response.text
-        limited.app.state.timeout = 60  # while the abandoned query still runs, the next one is answered
+        limited.app.state.timeout = 60  # the stopped query holds nothing up: the next one is answered
         assert limited.get("/sparql", params={"query": "ASK {}"}).status_code == 200
 
 

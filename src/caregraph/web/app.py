@@ -21,9 +21,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import CaregraphError, InputError, UnknownTermError
+from ..errors import CaregraphError, InputError, QueryTimeout, UnknownTermError
 from . import catalogue, pages, protocol, void
-from .time_limit import QueryTimeout
 
 HERE = Path(__file__).resolve().parent
 

@@ -17,8 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..errors import CaregraphError, InputError
-from ..query import Query
-from ..query.federation import service_line
+from ..query import Query, service_line
 from . import negotiation
 from .time_limit import run_within
 
