@@ -514,13 +514,19 @@ def main(argv: list[str] | None = None) -> int:
     results["summary"] = summary
     text = report(results, summary)
     print(text)
-    stamp = results["started"].replace(":", "").replace("-", "")
-    out = HERE / "results"
-    for path in (out / f"run-{stamp}.json", out / "latest.json"):
-        path.write_text(json.dumps(results, indent=1, default=str))
-    (out / "latest.txt").write_text(text + "\n")
-    progress(f"done; results in {out / 'latest.json'}")
+    progress(f"done; results in {save(results, text, HERE / 'results') / 'latest.json'}")
     return 0
+
+
+def save(results: dict, text: str, folder: Path) -> Path:
+    """Write the run as ``run-<time>.json`` and ``latest.json``, and its table as ``latest.txt``, in ``folder``,
+    which is made if need be (the work folder may lie elsewhere); returns ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = results["started"].replace(":", "").replace("-", "")
+    for path in (folder / f"run-{stamp}.json", folder / "latest.json"):
+        path.write_text(json.dumps(results, indent=1, default=str))
+    (folder / "latest.txt").write_text(text + "\n")
+    return folder
 
 
 def _cpu_name() -> str:
