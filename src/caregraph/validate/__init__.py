@@ -3,8 +3,8 @@
 Three entry points:
 
 * :func:`validate_graph` — the whole built graph (ontology, data and calendar). pyshacl is the reference engine;
-  the default engine gives it the core constraints and runs the SPARQL rules once per graph in the embedded store
-  (same results, tested; see "the fast engine" below).
+  the default engine gives the core constraints to pyshacl-turbo (:mod:`.engine`) and runs the SPARQL rules once
+  per graph in the embedded store (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
   graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that.
@@ -193,8 +193,8 @@ def _run_pyshacl(data_graph, shapes):
 #
 # pyshacl evaluates a SPARQL constraint once per focus node and rdflib parses the query text anew each time
 # (about 50 ms), so on a graph with thousands of memberships the SPARQL rules take minutes while every other
-# constraint takes seconds. The fast engine gives pyshacl the shapes without their SPARQL constraints and runs
-# each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this is a focus node of
+# constraint takes seconds. The fast engine gives pyshacl-turbo (engine.py) the shapes without their SPARQL
+# constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this is a focus node of
 # its shape. That gives the same results as binding $this first because every rule binds $this in a triple
 # pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the rules and
 # compares both engines on every example and on synthetic data).
@@ -306,8 +306,10 @@ def _shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dic
         return _shape_results(_run_pyshacl(data_graph, shapes), shapes, labels, files, keep)
     if engine != "fast":
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    from .engine import validate as validate_core
+
     core, rules = _split_shapes(shapes)
-    results = _shape_results(_run_pyshacl(data_graph, core), shapes, labels, files, keep)
+    results = _shape_results(validate_core(data_graph, core)[1], shapes, labels, files, keep)
     return results + _sparql_rule_results(store, shapes, rules, labels, files, keep)
 
 
