@@ -7,7 +7,7 @@ Three entry points:
   per graph in the embedded store (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
-  graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that.
+  graph the shapes read is taken from the store (see :func:`record_context`) and the SHACL engine runs on that.
 * :func:`add_record` — validate one file and, only if it conforms, write it into ``data/`` atomically.
 
 Besides the shapes, three conventions that SHACL cannot express are checked here (they are documented as
@@ -194,8 +194,8 @@ def _run_pyshacl(data_graph, shapes):
 # pyshacl evaluates a SPARQL constraint once per focus node and rdflib parses the query text anew each time
 # (about 50 ms), so on a graph with thousands of memberships the SPARQL rules take minutes while every other
 # constraint takes seconds. The fast engine gives pyshacl-turbo (engine.py) the shapes without their SPARQL
-# constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this is a focus node of
-# its shape. That gives the same results as binding $this first because every rule binds $this in a triple
+# constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this
+# is a focus node of its shape. That gives the same results as binding $this first because every rule binds $this in a triple
 # pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the rules and
 # compares both engines on every example and on synthetic data).
 
