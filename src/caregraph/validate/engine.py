@@ -1,13 +1,15 @@
 """The SHACL engine behind the default ("fast") validation: pyshacl-turbo, a Rust engine with pySHACL's API.
 
 On caregraph's shapes it finds the same results as plain pyshacl (focus node, path, value, component, severity;
-tests/test_validate.py compares them on the shipped graph, every example and synthetic graphs) 30–40 times
-faster; bench/README.md compares the candidates. pyshacl stays the reference (``--engine pyshacl``), and runs
-here too where pyshacl-turbo cannot be installed: it needs Python 3.11, caregraph 3.10.
+tests/test_validate_engine.py compares them on the shipped graph and every example, tests/test_validate.py and
+tests/test_bench.py on synthetic graphs) with a small fraction of its time; bench/README.md compares the
+candidates. pyshacl stays the reference (``--engine pyshacl``), and runs here too where pyshacl-turbo cannot be
+installed: it needs Python 3.11, caregraph 3.10.
 
-The data graph reaches the engine as an rdflib graph parsed from N-Triples, like the shapes: both then hold a
-plain literal and an ``xsd:string`` one as the same term, so ``sh:in`` and ``sh:hasValue`` compare them as RDF 1.1
-does (an engine reading the data from a store and the shapes from rdflib can tell them apart).
+The data reaches the engine as an rdflib graph converted from the store like the shapes
+(:func:`caregraph.rdflib_terms.to_rdflib_graph`): both then hold a plain literal and an ``xsd:string`` one as the
+same term, so ``sh:in`` and ``sh:hasValue`` compare them as RDF 1.1 does (given the store itself, with rdflib
+shapes, pyshacl-turbo tells them apart).
 """
 
 from __future__ import annotations
