@@ -88,6 +88,8 @@ def caregraph_worker(plan: dict) -> dict:
     fresh = serialize(CareGraph.from_files(files, project=project), "turtle")  # another build, the same bytes?
     digests.add(hashlib.sha256(fresh).hexdigest())
     out["export"] = {**timing.to_json(), "bytes": len(data), "digests": sorted(digests)}
+    timing, _ = measure(lambda: serialize(graph, "trig"), runs=runs, budget=budget)
+    out["export_trig"] = timing.to_json()
     del graph, data, fresh, first
 
     timing, graph = measure(lambda: CareGraph.load(project), runs=runs, budget=budget)
@@ -110,8 +112,10 @@ def caregraph_worker(plan: dict) -> dict:
     timing, report = measure(lambda: validate_records([plan["record"]], graph, shapes), runs=runs, budget=budget)
     out["record"] = {"timing": timing.to_json(), "conforms": report.conforms, "results": len(report.results)}
     if plan.get("validate"):
+        from caregraph.validate.shacl import FAST_ENGINE as NAME
+
         timing, report = measure(lambda: validate_graph(graph, shapes), runs=runs, budget=budget)
-        out["validate"] = {"timing": timing.to_json(), **_caregraph_findings(report)}
+        out["validate"] = {"timing": timing.to_json(), "engine": NAME, **_caregraph_findings(report)}
     return out
 
 

@@ -158,3 +158,12 @@ def test_the_report_puts_each_goal_beside_its_ratio():
     assert bench_run.verdict(25.0, 20.0, True) == "met" and bench_run.verdict(2.5, 2.0, False) == "MISSED"
     assert bench_run.timing_text(capped) == "> 60 s (cap)"
     assert bench_run.parse_size("1M") == 1_000_000 and bench_run.size_name(100_000) == "100k"
+
+
+def test_the_results_are_saved_in_a_folder_that_does_not_exist_yet(tmp_path):
+    """With --work elsewhere, bench/results/ may not exist when a run on a fresh clone ends: it is made."""
+    results = {"started": "2026-11-29T06:10:00", "graphs": {"10k": {"size": 10_000}}}
+    folder = bench_run.save(results, "the table", tmp_path / "fresh" / "results")
+    assert sorted(p.name for p in folder.iterdir()) == ["latest.json", "latest.txt", "run-20261129T061000.json"]
+    assert json.loads((folder / "latest.json").read_text()) == results
+    assert (folder / "latest.txt").read_text() == "the table\n"

@@ -136,3 +136,38 @@ def test_atomic_write_without_overwrite_never_replaces_a_record(tmp_path):
         atomic_write(target, b"new", overwrite=False)
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["record.ttl"]
+
+
+def test_trig_places_each_triple_in_the_graph_of_every_source_that_attests_it(graph, exported):
+    from caregraph.provenance import attestations
+
+    attested = attestations(graph.store)
+    placed: dict[tuple, set[str]] = {}
+    for quad in ox.parse(input=exported("trig"), format=ox.RdfFormat.TRIG):
+        placed.setdefault((quad.subject, quad.predicate, quad.object), set()).add(quad.graph_name.value)
+    assert len(placed) == len(graph)
+    for triple, names in placed.items():
+        sources = attested.get(triple)
+        if sources:
+            assert names == {"https://w3id.org/caregraph/id/graph-" + s.rsplit("/", 1)[-1] for s in sources}, triple
+        else:
+            assert len(names) == 1 and names < {"https://w3id.org/caregraph/id/graph-ontology",
+                                                "https://w3id.org/caregraph/id/graph-calendar"}, triple
+
+
+def test_trig_places_a_record_pointing_at_a_blank_node_with_the_record(tmp_path):
+    """Blank nodes are relabelled for the export; the triple still goes to its record's source."""
+    record = tmp_path / "record.ttl"
+    record.write_text("""
+        @prefix cg: <https://w3id.org/caregraph/def#> . @prefix cgd: <https://w3id.org/caregraph/id/> .
+        @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        cgd:source-999 a cg:SourceDocument .
+        cgd:quote-999 a cg:Quotation ; prov:wasQuotedFrom cgd:source-999 .
+        cgd:funding-999 a cg:FundingAllocation ; prov:wasDerivedFrom cgd:quote-999 ;
+            cg:recipient [ a cg:AccountableCareSystem ; rdfs:label "Dorset"@en ] .
+    """)
+    small = CareGraph.from_files([record], project=None)
+    quads = list(ox.parse(input=serialize(small, "trig"), format=ox.RdfFormat.TRIG))
+    (recipient,) = [q for q in quads if q.predicate.value == "https://w3id.org/caregraph/def#recipient"]
+    assert isinstance(recipient.object, ox.BlankNode)
+    assert recipient.graph_name.value == "https://w3id.org/caregraph/id/graph-source-999"

@@ -694,3 +694,20 @@ def test_subject_lines_follow_statements_not_mentions():
             '<https://w3id.org/caregraph/id/c> cg:p """long\ncgd:d . """ .\n')
     assert subject_lines(text) == {"https://w3id.org/caregraph/id/b": 4, "https://w3id.org/caregraph/id/a": 6,
                                    "https://w3id.org/caregraph/id/c": 7}
+
+
+def test_a_result_names_the_file_and_line_that_write_its_statement(context_graph, tmp_path):
+    """Two records describe one node: each statement's result names the file that writes it, at that file's line."""
+    from caregraph.validate import validate_records
+
+    prefixes = "@prefix cg: <https://w3id.org/caregraph/def#> .\n@prefix cgd: <https://w3id.org/caregraph/id/> .\n"
+    first = tmp_path / "first.ttl"
+    first.write_text(prefixes + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n"
+                     'cgd:system-frimley skos:altLabel "Frimley Health and Social Care Partnership"@en .\n')
+    second = tmp_path / "second.ttl"
+    second.write_text(prefixes + "\n\n\n\ncgd:system-frimley\n    cg:coverPlace cgd:place-aldershot .\n")
+    results = validate_records([first, second], context_graph).results
+    misspelt = [r for r in results if r.path == "cg:coverPlace" and "did you mean cg:coversPlace" in r.message]
+    unattested = [r for r in results if r.path == "skos:altLabel"]
+    assert [(r.file.rsplit("/", 1)[-1], r.line) for r in misspelt] == [("second.ttl", 7)]
+    assert [(r.file.rsplit("/", 1)[-1], r.line) for r in unattested] == [("first.ttl", 5)]

@@ -119,7 +119,18 @@ def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], refer
 def attestations(store: ox.Store) -> dict[tuple, set[str]]:
     """Map each attested triple (as a tuple of oxigraph terms) to the IRIs of the sources that attest it."""
     by_triple: dict[tuple, set[str]] = defaultdict(set)
-    record_sources: dict = defaultdict(set)
+    for node, sources in record_sources(store).items():
+        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+    for key, sources in statement_sources(store).items():
+        by_triple[key] |= sources
+    return by_triple
+
+
+def record_sources(store: ox.Store) -> dict[object, set[str]]:
+    """Sourced records — derived from a quotation, quotations, the sources themselves — mapped to the IRIs of
+    their sources: every triple about such a record is attested by them."""
+    by_node: dict = defaultdict(set)
     query_records = sparql_prologue() + """
         SELECT ?node ?source WHERE {
           { ?node prov:wasDerivedFrom ?q . ?q a cg:Quotation ; prov:wasQuotedFrom ?source }
@@ -127,10 +138,13 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
           UNION { ?node a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) BIND(?node AS ?source) }
         }"""
     for s in store.query(query_records):
-        record_sources[s["node"]].add(s["source"].value)
-    for node, sources in record_sources.items():
-        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+        by_node[s["node"]].add(s["source"].value)
+    return by_node
+
+
+def statement_sources(store: ox.Store) -> dict[tuple, set[str]]:
+    """The triples attested one by one — claimed, or a source's publisher — mapped to their sources' IRIs."""
+    by_triple: dict[tuple, set[str]] = defaultdict(set)
     # The publisher a source document or dataset names is described, as far as its name and kind, by that
     # evidence's own metadata; anything more said about it needs a claim like any other statement.
     query_publishers = sparql_prologue() + """
@@ -146,8 +160,7 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
                  prov:wasDerivedFrom ?q . ?q prov:wasQuotedFrom ?source .
         }"""
     for s in store.query(query_claims):
-        key = (s["s"], s["p"], s["o"])
-        by_triple[key].add(s["source"].value)
+        by_triple[(s["s"], s["p"], s["o"])].add(s["source"].value)
     return by_triple
 
 

@@ -543,7 +543,8 @@ def _validate_parser(commands) -> None:
                "  caregraph validate --fail-on warning                     warnings fail too\n"
                "  caregraph validate my-ics.ttl --format json | jq .results\n"
                "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
-               "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes")
+               "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes\n"
+               "  caregraph validate --engine pyshacl                      the same, by the reference engine")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
     p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
                    help="text for people (default), json for scripts, turtle for the SHACL report")
@@ -551,8 +552,9 @@ def _validate_parser(commands) -> None:
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
     p.add_argument("--engine", default="fast", choices=VALIDATION_ENGINES,
-                   help="fast (default): SPARQL rules run once per graph in the embedded store; pyshacl: every "
-                        "shape in pyshacl, the reference (same results, much slower on large graphs)")
+                   help="fast (default): pyshacl-turbo for the core shapes, SPARQL rules once per graph in the "
+                        "embedded store; pyshacl: every shape in pyshacl, the reference (same results, much "
+                        "slower on large graphs)")
     p.set_defaults(run=_run_validate)
 
 

@@ -3,18 +3,18 @@
 Three entry points:
 
 * :func:`validate_graph` — the whole built graph (ontology, data and calendar). pyshacl is the reference engine;
-  the default engine gives it the core constraints and runs the SPARQL rules once per graph in the embedded store
-  (same results, tested; see "the fast engine" below).
+  the default engine gives the core constraints to pyshacl-turbo (:mod:`.shacl`) and runs the SPARQL rules once
+  per graph in the embedded store (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
-  graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that, with the
+  graph the shapes read is taken from the store (see :func:`record_context`) and the SHACL engine runs on that, with the
   records' literals as their files write them (the store would canonicalise them). The records also pass the
   record gate (:mod:`.gate`): the provenance rules of `caregraph check`, and that some shape checks every node.
 * :func:`add_record` — validate one file and, only if it passes, write it into ``data/`` atomically;
   :func:`remove_record` takes a record file back out when nothing else points at it.
 
 The report is SHACL's: it conforms only when it holds no result; :meth:`Report.fails` says whether a result
-reaches a severity (``--fail-on``, as in ROBOT). pyshacl is called in one place, :mod:`.shacl`.
+reaches a severity (``--fail-on``, as in ROBOT). A SHACL engine is called in one place, :mod:`.shacl`.
 
 Besides the shapes, three conventions that SHACL cannot express are checked here (they are documented as
 deactivated shapes in ``ontology/shapes/shared.ttl``): every term a record uses from the caregraph vocabulary, or
@@ -182,9 +182,9 @@ def project_shapes(project: Project):
 #
 # pyshacl evaluates a SPARQL constraint once per focus node and rdflib parses the query text anew each time
 # (about 50 ms), so on a graph with thousands of memberships the SPARQL rules take minutes while every other
-# constraint takes seconds. The fast engine gives pyshacl the shapes without their SPARQL constraints and runs
-# each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this is a focus node of
-# its shape. That gives the same results as binding $this first because every rule binds $this in a triple
+# constraint takes seconds. The fast engine gives pyshacl-turbo (shacl.py) the shapes without their SPARQL
+# constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this
+# is a focus node of its shape. That gives the same results as binding $this first because every rule binds $this in a triple
 # pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the rules and
 # compares both engines on every example and on synthetic data).
 
@@ -293,8 +293,9 @@ def _shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dic
         return _shape_results(run_shacl(data_graph, shapes)[1], shapes, labels, files, keep)
     if engine != "fast":
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
     core, rules = _split_shapes(shapes)
-    results = _shape_results(run_shacl(data_graph, core)[1], shapes, labels, files, keep)
+    results = _shape_results(run_shacl(data_graph, core, fast=True)[1], shapes, labels, files, keep)
     return results + _sparql_rule_results(store, shapes, rules, labels, files, keep)
 
 
@@ -615,14 +616,16 @@ def record_context(store: ox.Store, triples: list[ox.Triple]) -> list[ox.Triple]
 
 class _Records:
     """The records of some files: their triples as Oxigraph parses them, the calendar terms they use described,
-    and for each node the file and line where it is first written."""
+    for each node the file where it is first written, and where each file writes each node and statement."""
 
     def __init__(self, files: Sequence[str | os.PathLike[str]], project: Project | None) -> None:
         self.paths = [Path(f) for f in files]
         self.triples: list[ox.Triple] = []
         self.calendar: list[ox.Triple] = []
         self.origin: dict[str, str] = {}
-        self.lines: dict[str, int] = {}
+        self.lines: dict[tuple[str, str], int] = {}  # (file, node) → the line where the file first writes the node
+        # (subject, property, value) and (subject, property), as text → the first file that writes such a statement
+        self.statements: dict[tuple[str, ...], str] = {}
         self.shown: list[str] = []
         for path in self.paths:
             shown = project.relative(path) if project else str(path)
@@ -633,12 +636,21 @@ class _Records:
             lines = subject_lines(_read_bytes(path).decode("utf-8", errors="replace"))
             for t in parsed:
                 key = _key(t.subject)
-                if key not in self.origin:
-                    self.origin[key] = shown
-                    if isinstance(t.subject, ox.NamedNode) and t.subject.value in lines:
-                        self.lines[key] = lines[t.subject.value]
+                self.origin.setdefault(key, shown)
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value in lines:
+                    self.lines.setdefault((shown, key), lines[t.subject.value])
+                statement = (_term_text(t.subject), _term_text(t.predicate), _term_text(t.object))
+                self.statements.setdefault(statement, shown)
+                self.statements.setdefault(statement[:2], shown)
             self.triples.extend(parsed)
             self.calendar.extend(_calendar_triples(parsed, shown))
+
+    def place(self, result: Result) -> Result:
+        """``result`` with the file and line of the statement it is about (when several files describe its node,
+        the file that writes that statement), else of the file that first writes its node."""
+        statement = (result.focus, result.path, result.value) if result.value else (result.focus, result.path)
+        file = self.statements.get(statement, result.file)
+        return dataclasses.replace(result, file=file, line=self.lines.get((file, _key(result.terms["focus"])), 0))
 
     def as_written(self, context: list[ox.Triple]):
         """``context`` and the records as one rdflib graph, the records' literals exactly as their files write
@@ -696,7 +708,7 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     new_triples = [t for t in triples if t.subject in record_nodes]
     results += _record_convention_results(new_triples, graph.store, labels, origin)
     results += _gate_results(records, record_nodes, small, graph.store, shapes, project, sources, labels)
-    results = [dataclasses.replace(r, line=records.lines.get(_key(r.terms["focus"]), 0)) for r in results]
+    results = [records.place(r) for r in results]
     return Report(sorted(results, key=_order), records=len(record_nodes), files=records.shown, shapes_graph=shapes)
 
 
