@@ -131,6 +131,7 @@ def worker_env(graph: dict | None = None) -> dict:
 def same_answer(ours: dict, theirs: dict) -> bool | None:
     """Whether two answers hold the same rows (triples, boolean) by RDF value; None when rdflib gave none."""
     import pyoxigraph as ox
+
     from caregraph.query import QueryResult
 
     if "data" not in theirs:
@@ -138,7 +139,8 @@ def same_answer(ours: dict, theirs: dict) -> bool | None:
 
     def read(kind: str, data: str) -> QueryResult:
         if kind == "graph":
-            return QueryResult("graph", triples=[q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)])
+            return QueryResult("graph",
+                               triples=[q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)])
         return QueryResult.from_oxigraph(ox.parse_query_results(data.encode(), format=ox.QueryResultsFormat.JSON))
 
     return read(ours["kind"], ours["data"]).same_values(read(ours["kind"], theirs["data"]))
@@ -372,7 +374,8 @@ def report(results: dict, summary: dict) -> str:
         add("3", "caregraph validate RECORD (the command)", f"{first}→{last}", " → ".join(
             timing_text(records[n]) for n in names if n in records), "", ratio_text(ratio).replace("×", ""),
             f"≤ {GOALS['record']:.0f} {verdict(ratio, GOALS['record'], False)}", f"{last}/{first}")
-        api = {n: graphs[n]["caregraph"]["record"]["timing"] for n in names if "record" in graphs[n].get("caregraph", {})}
+        api = {n: graphs[n]["caregraph"]["record"]["timing"] for n in names
+               if "record" in graphs[n].get("caregraph", {})}
         if first in api and last in api:
             small, large = Timing.from_json(api[first]).median, Timing.from_json(api[last]).median
             add("", "validate_records() in-process", f"{first}→{last}", " → ".join(
@@ -447,7 +450,7 @@ def _table(rows: list[tuple]) -> list[str]:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     out = []
     for number, row in enumerate(rows):
-        out.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if number == 0:
             out.append("  ".join("-" * w for w in widths))
     return out

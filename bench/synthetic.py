@@ -49,8 +49,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from caregraph.namespaces import (CG, CGD, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY,
-                                  TIME, XSD)
+from caregraph.namespaces import CG, CGD, DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME, XSD
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = 2016
@@ -335,8 +334,11 @@ class Nation:
         for n in range(self.n_documents):
             iri = f"{CGD}source-{100 + n}"
             s.documents.append(iri)
-            by = [(DCTERMS + "creator", CGD + "person-policy-adviser"), (DCTERMS + "publisher", CGD + "org-kings-fund")] \
-                if n % 3 == 0 else [(DCTERMS + "publisher", CGD + ("org-nhs-providers", "org-synthetic-press")[n % 2])]
+            if n % 3 == 0:
+                by = [(DCTERMS + "creator", CGD + "person-policy-adviser"),
+                      (DCTERMS + "publisher", CGD + "org-kings-fund")]
+            else:
+                by = [(DCTERMS + "publisher", CGD + ("org-nhs-providers", "org-synthetic-press")[n % 2])]
             g.record("sources/sources.ttl", iri, CG + "SourceDocument", [
                 (DCTERMS + "title", en(f"Synthetic briefing {100 + n} on integrated care")), *by,
                 (CG + "dateAsGiven", plain("not stated" if n % 4 else f"{1 + n % 28} June {2016 + n % 6}")),
@@ -398,10 +400,12 @@ class Nation:
     def _programmes(self) -> None:
         g, s = self.g, self.sources
         f = "programmes.ttl"
-        quote = s.words(g, self._doc(0), "stps", "44 sustainability and transformation partnerships were formed in 2016",
+        quote = s.words(g, self._doc(0), "stps",
+                        "44 sustainability and transformation partnerships were formed in 2016",
                         "Background, paragraph 1")
         wave = CGD + "wave-stps-1"
-        for p, o in [(TYPE, CG + "DesignationWave"), (LABEL, en("the sustainability and transformation partnerships of 2016")),
+        for p, o in [(TYPE, CG + "DesignationWave"),
+                     (LABEL, en("the sustainability and transformation partnerships of 2016")),
                      (CG + "waveOf", STP), (CG + "waveNumber", integer(1)), (HAS_TIME, CGD + "year-2016"),
                      (CG + "coversPlace", CGD + "place-england")]:
             g.claim(f, wave, p, o, quote, self._doc_key(quote))
@@ -421,9 +425,10 @@ class Nation:
             g.kinds[CG + "DesignationWave"].append(wave)
         # Population shares and the ambition they measure.
         shares = []
-        for key, name, numerator, denominator in [("one-in-six-of-england", "around one in six people in England", 1, 6),
-                                                  ("half-of-england", "half the population of England", 1, 2),
-                                                  ("a-third-of-england", "a third of the population of England", 1, 3)]:
+        for key, name, numerator, denominator in [
+                ("one-in-six-of-england", "around one in six people in England", 1, 6),
+                ("half-of-england", "half the population of England", 1, 2),
+                ("a-third-of-england", "a third of the population of England", 1, 3)]:
             quote = s.words(g, self._doc(2), key, name, "Ambition, paragraph 1")
             shares.append(g.record(f, f"{CGD}share-{key}", CG + "PopulationShare", [
                 (LABEL, en(name)), (CG + "numerator", integer(numerator)), (CG + "denominator", integer(denominator)),
@@ -580,7 +585,8 @@ class Nation:
         # New financial flexibilities for the wave's systems.
         quote = s.words(g, document, f"flexibilities-{wave}", f"the systems of wave {wave} gain financial "
                         "flexibilities", f"Wave {wave}, finance")
-        g.record("contracts/funding.ttl", f"{CGD}financial-flexibilities-acs-wave-{wave}", CG + "FinancialFlexibility", [
+        flexibilities = f"{CGD}financial-flexibilities-acs-wave-{wave}"
+        g.record("contracts/funding.ttl", flexibilities, CG + "FinancialFlexibility", [
             (LABEL, en(f"financial flexibilities for wave {wave} of accountable care systems")),
             *[(CG + "recipient", self._system(i)) for i in lists[0]],
             (HAS_TIME, f"{CGD}from-{2018 + wave // 12}-04-01"), (DERIVED, quote)])
@@ -810,7 +816,8 @@ class Nation:
                          (CG + "partOfProgramme", CGD + "programme-new-care-models")]:
                 g.claim("reference/vanguards.ttl", vanguard, p, o, row, "synthetic-vanguards")
             g.record("reference/vanguards.ttl", f"{CGD}designation-synthetic-vanguards-{area_slug}",
-                     CG + "Designation", [(CG + "designatedArea", vanguard), (CG + "inWave", f"{CGD}wave-vanguards-{wave}"),
+                     CG + "Designation", [(CG + "designatedArea", vanguard),
+                                          (CG + "inWave", f"{CGD}wave-vanguards-{wave}"),
                                           (CG + "designatedBy", CGD + "org-nhs-england"),
                                           (HAS_TIME, f"{CGD}month-2015-{(3, 7, 9)[wave - 1]:02d}"), (DERIVED, row)])
             g.kinds[CG + "Vanguard"].append(vanguard)
@@ -911,7 +918,8 @@ DEFECTS: dict[str, Defect] = {
     "amount-without-currency": lambda c, n: (FUNDING_FILE, f"{CGD}funding-defect-no-currency-{n}", _funding(
         c, (CG + "amount", decimal(450000000.0)))),
     "approximate-amount-without-words": lambda c, n: (FUNDING_FILE, f"{CGD}funding-defect-approximate-{n}", _funding(
-        c, (CG + "amount", decimal(450000000.0)), (CG + "currency", plain("GBP")), (CG + "isApproximate", boolean(True)))),
+        c, (CG + "amount", decimal(450000000.0)), (CG + "currency", plain("GBP")),
+        (CG + "isApproximate", boolean(True)))),
     "blank-node": lambda c, n: (FUNDING_FILE, f"{CGD}funding-defect-blank-recipient-{n}", _funding(
         c, (CG + "amount", decimal(450000000.0)), (CG + "currency", plain("GBP")),
         (CG + "recipient", f"_:defect-recipient-{n}"))),
@@ -962,9 +970,10 @@ DEFECTS: dict[str, Defect] = {
         (CG + "newName", plain("A new name")), (DERIVED, c.quote)]),
     "role-period-without-time": lambda c, n: ("reference/icbs.ttl", f"{CGD}role-period-defect-undated-{n}",
                                               _role_period(c)),
-    "share-of-place-above-one": lambda c, n: ("reference/local-authorities.ttl", f"{CGD}place-in-footprint-defect-{n}", [
-        (TYPE, CG + "PlaceInFootprint"), (CG + "place", c.place), (CG + "footprint", c.footprint),
-        (CG + "shareOfPlace", decimal(1.25)), (HAS_TIME, fy(2017)), (DERIVED, c.quote)]),
+    "share-of-place-above-one": lambda c, n: (
+        "reference/local-authorities.ttl", f"{CGD}place-in-footprint-defect-{n}", [
+            (TYPE, CG + "PlaceInFootprint"), (CG + "place", c.place), (CG + "footprint", c.footprint),
+            (CG + "shareOfPlace", decimal(1.25)), (HAS_TIME, fy(2017)), (DERIVED, c.quote)]),
     "source-without-date-as-given": lambda c, n: ("sources/sources.ttl", f"{CGD}source-defect-undated-{n}", _source(
         TITLE, CREATOR, SOURCE_FILE)),
     "source-without-publisher-or-author": lambda c, n: ("sources/sources.ttl", f"{CGD}source-defect-anonymous-{n}",
@@ -1046,7 +1055,7 @@ def _triples(g: Builder) -> dict[str, list[ox.Triple]]:
         for p, o in pairs:
             out.append(ox.Triple(s, ox.NamedNode(p), _term(o)))
     # The blank nodes some defects point at are described too, as a record writer would have written them.
-    for file, triples in files.items():
+    for triples in files.values():
         blanks = {t.object for t in triples if isinstance(t.object, ox.BlankNode)}
         for blank in sorted(blanks, key=str):
             triples.append(ox.Triple(blank, ox.NamedNode(TYPE), ox.NamedNode(ACS)))

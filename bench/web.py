@@ -29,12 +29,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from timing import measure
-
 from caregraph.graph import CareGraph
 from caregraph.project import Project
 from caregraph.query import QueryResult, run_embedded, stored
 from caregraph.tables import render_table
+
+from timing import measure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_QUERIES = ("partnership-forms", "first-wave-by-source", "partnership-of-ccg", "system-evolution")

@@ -93,7 +93,8 @@ def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(pro
 def test_inferred_export_adds_entailments(graph, exported):
     def ground(data):
         triples = {q.triple for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
-        return {t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+        return {t for t in triples
+                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
 
     plain, inferred = ground(exported("nt")), ground(serialize(graph, "nt", inferred=True))
     assert plain < inferred

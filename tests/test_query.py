@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from caregraph.errors import InputError, ParseError, UnknownTermError
 from caregraph.namespaces import CG, XSD

@@ -18,8 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -546,7 +545,7 @@ cgd:quote-000-eight-areas-example a cg:Quotation ;
     prov:wasQuotedFrom cgd:source-000 ;
     prov:value "Eight areas of England have now been identified by NHS England to lead the development of Accountable Care Systems:" ;
     cg:locator "Where is this happening?" .
-"""
+"""  # noqa: E501 (a record as its file would be written; the quotation is word for word and cannot be split)
 
 
 def test_a_warning_makes_the_report_not_conform_and_fails_only_from_fail_on_warning(cli, tmp_path, tmp_project):
@@ -606,7 +605,7 @@ def test_an_invented_quotation_is_refused(cli, tmp_project, tmp_path):
     record.write_text(text)
     out = _both_refuse(cli, tmp_project, record)
     line = _line_of(text, "cgd:quote-004-other-systems-joining")
-    assert f"cgd:quote-004-other-systems-joining  quotation: \"every other system" in out
+    assert "cgd:quote-004-other-systems-joining  quotation: \"every other system" in out
     assert f"({record}:{line})" in out
     source_file = next(p.name for p in SOURCES.glob("004_*.txt"))
     assert f"This quotation cannot be verified: the words do not occur in {source_file}." in out

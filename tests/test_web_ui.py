@@ -7,6 +7,8 @@ screenshot of each run is kept under pytest's temporary folder (the path is prin
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from caregraph.namespaces import term_text
@@ -61,12 +63,9 @@ def test_the_editor_runs_every_stored_query(browser, caregraph_server, graph):
     for name in library():
         query = stored(name)
         browser.find_element(By.CSS_SELECTOR, f'a.example[data-name="{name}"]').click()
-        panel = wait.until(lambda _: next((p for p in browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active")
-                                           if query.summary in browser.find_element(
-                                               By.CSS_SELECTOR, ".tabsList .tab.active").text), None))
+        panel = wait.until(partial(_active_panel, query.summary))
         panel.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-        chip = wait.until(lambda _: next((c.text for c in panel.find_elements(By.CSS_SELECTOR, ".yasr_response_chip")
-                                          if " in " in c.text), None))
+        chip = wait.until(partial(_response_chip, panel))
         reported[name] = (chip.split(" in ")[0], panel.find_elements(By.CSS_SELECTOR, ".yasr .errorResult"))
     expected = {}
     for name in library():
@@ -75,3 +74,19 @@ def test_the_editor_runs_every_stored_query(browser, caregraph_server, graph):
                           f"{len(result)} result{'' if len(result) == 1 else 's'}", [])
     assert reported == expected
     assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
+
+
+def _active_panel(summary: str, driver):
+    """The active tab's panel once the active tab is the query's, else None: a condition to wait for."""
+    from selenium.webdriver.common.by import By
+
+    return next((p for p in driver.find_elements(By.CSS_SELECTOR, ".tabPanel.active")
+                 if summary in driver.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text), None)
+
+
+def _response_chip(panel, driver):
+    """The text of the panel's response chip once it gives the count and the time ("… in …"), else None."""
+    from selenium.webdriver.common.by import By
+
+    return next((c.text for c in panel.find_elements(By.CSS_SELECTOR, ".yasr_response_chip") if " in " in c.text),
+                None)

@@ -79,7 +79,7 @@ class _FileRecord:
         self.name, self.size, self.mtime, self.ctime, self.digest = name, size, mtime, ctime, content
 
     @classmethod
-    def of(cls, path: Path, name: str, stat: os.stat_result, content: str) -> "_FileRecord":
+    def of(cls, path: Path, name: str, stat: os.stat_result, content: str) -> _FileRecord:
         return cls(name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, content)
 
     def line(self, kind: str) -> str:
@@ -101,7 +101,7 @@ class Stamp:
         return "\n".join(lines) + "\n"
 
     @classmethod
-    def read(cls, entry: Path) -> "Stamp | None":
+    def read(cls, entry: Path) -> Stamp | None:
         """The entry's stamp, or None when it is missing, unreadable, of another version or malformed."""
         try:
             lines = (entry / STAMP).read_text(encoding="utf-8").splitlines()
@@ -122,7 +122,7 @@ class Sources:
 
     def __init__(self, files: list[Path], shown: list[str]) -> None:
         self.files = files
-        self.stats = [_stat(path, name) for path, name in zip(files, shown)]
+        self.stats = [_stat(path, name) for path, name in zip(files, shown, strict=True)]
         self._digests: dict[int, str] = {}
 
     def digest(self, index: int) -> str:
@@ -138,7 +138,7 @@ class Sources:
         if [r.name for r in records] != [str(f) for f in self.files]:
             return False, False
         touched = False
-        for index, (record, stat) in enumerate(zip(records, self.stats)):
+        for index, (record, stat) in enumerate(zip(records, self.stats, strict=True)):
             if record.same_times(stat):
                 continue
             if record.size != stat.st_size or record.digest != self.digest(index):
@@ -148,7 +148,7 @@ class Sources:
 
     def records(self) -> list[_FileRecord]:
         return [_FileRecord.of(path, str(path), stat, self.digest(i))
-                for i, (path, stat) in enumerate(zip(self.files, self.stats))]
+                for i, (path, stat) in enumerate(zip(self.files, self.stats, strict=True))]
 
     def entry_name(self) -> str:
         """The folder name of the entry for these contents: a checksum of caregraph's version and each file's

@@ -45,7 +45,7 @@ class Check:
     fix: str
     description: str = ""
     sparql: str | None = None
-    function: Callable[["_Context"], Iterable[Finding]] | None = field(default=None, compare=False)
+    function: Callable[[_Context], Iterable[Finding]] | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -139,7 +139,7 @@ class CareGraph:
     # --- construction --------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, project: Project | None = None, *, cache: bool = True, in_memory: bool = False) -> "CareGraph":
+    def load(cls, project: Project | None = None, *, cache: bool = True, in_memory: bool = False) -> CareGraph:
         """The project's graph (ontology and data), from the cache when its files' contents have not changed.
 
         The cached store is opened read-only on disk, which takes milliseconds: right for the command line, which
@@ -186,7 +186,7 @@ class CareGraph:
         self.store, self.cache_entry = fresh.store, fresh.cache_entry
 
     @classmethod
-    def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> "CareGraph":
+    def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> CareGraph:
         """A graph of the given Turtle files, with the calendar described; nothing is cached."""
         paths = [Path(f) for f in files]
         store = ox.Store()
@@ -196,7 +196,7 @@ class CareGraph:
         return cls(store, project, paths)
 
     @classmethod
-    def from_triples(cls, triples: Iterable[ox.Triple], *, project: Project | None = None) -> "CareGraph":
+    def from_triples(cls, triples: Iterable[ox.Triple], *, project: Project | None = None) -> CareGraph:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))

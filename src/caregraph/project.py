@@ -56,7 +56,7 @@ class Project:
         return f"Project(root={self.root!r}, read_only={self.read_only!r})"
 
     @classmethod
-    def locate(cls, root: str | os.PathLike[str] | None = None) -> "Project":
+    def locate(cls, root: str | os.PathLike[str] | None = None) -> Project:
         """The project at ``root``, or the default one (see the module documentation)."""
         if root is None:
             root = os.environ.get("CAREGRAPH_ROOT") or None

@@ -80,40 +80,42 @@ def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], refer
     counts: dict[str, int] = defaultdict(int)
     problems: list[QuotationProblem] = []
     for quotation, text, source, kind, file in _evidence(store):
-        def problem(message: str) -> None:
+        message = _unverified(text, source, kind, file, folders, reference_dir, texts)
+        if message:
             problems.append(QuotationProblem(quotation, source, text, message))
-
-        if not text.strip():
-            problem("the quotation has no words (prov:value)")
-            continue
-        if not source:
-            problem("the quotation names no source (prov:wasQuotedFrom)")
-            continue
-        if not kind or not file:
-            problem("its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile")
-            continue
-        if kind == CG + "SourceDocument":
-            path = next((folder / file for folder in folders if (folder / file).is_file()), None)
-        else:
-            path = reference_dir / file
-        if path is None:
-            problem(f"cannot find {file}, the text of its source, in "
-                    + (", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"))
-            continue
-        if source not in texts:
-            try:
-                texts[source] = normalise(path.read_text(encoding="utf-8"))
-            except OSError as error:
-                texts[source] = None
-                problem(f"cannot read {path}: {error.strerror or error}")
-                continue
-        if texts[source] is None:
-            continue
-        if normalise(text) not in texts[source]:
-            problem(f"the words do not occur in {file}")
-            continue
-        counts[source] += 1
+        elif texts.get(source) is not None:
+            counts[source] += 1
     return dict(counts), problems
+
+
+def _unverified(text: str, source: str, kind: str, file: str, folders: list[Path], reference_dir: Path,
+                texts: dict[str, str | None]) -> str | None:
+    """Why a quotation cannot be verified, or None: verified, or its source's file could not be read, which is
+    reported once. ``texts`` keeps each source's normalised text (None when unreadable) for its other quotations."""
+    if not text.strip():
+        return "the quotation has no words (prov:value)"
+    if not source:
+        return "the quotation names no source (prov:wasQuotedFrom)"
+    if not kind or not file:
+        return "its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile"
+    if kind == CG + "SourceDocument":
+        path = next((folder / file for folder in folders if (folder / file).is_file()), None)
+    else:
+        path = reference_dir / file
+    if path is None:
+        return (f"cannot find {file}, the text of its source, in "
+                + (", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"))
+    if source not in texts:
+        try:
+            texts[source] = normalise(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            texts[source] = None
+            return f"cannot read {path}: {error.strerror or error}"
+    if texts[source] is None:
+        return None
+    if normalise(text) not in texts[source]:
+        return f"the words do not occur in {file}"
+    return None
 
 
 def attestations(store: ox.Store) -> dict[tuple, set[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .namespaces import BUILT_IN_NAMESPACES, CGD, CGSH, OWL, PREFIXES, RDF, RDFS, SH, SKOS, XSD, curie
+from .namespaces import BUILT_IN_NAMESPACES, CGD, CGSH, OWL, PREFIXES, RDF, RDFS, SH, SKOS, curie
 
 _PROPERTY_TYPES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}
 _CLASS_TYPES = {OWL + "Class", RDFS + "Class"}
@@ -32,7 +32,7 @@ class Vocabulary:
     namespaces: tuple[str, ...]
 
     @classmethod
-    def of(cls, store: ox.Store) -> "Vocabulary":
+    def of(cls, store: ox.Store) -> Vocabulary:
         graph, rdf_type = ox.DefaultGraph(), ox.NamedNode(RDF + "type")
         terms = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "isDefinedBy"), None, graph)}
         for kind in _CLASS_TYPES | _PROPERTY_TYPES | _TERM_TYPES:

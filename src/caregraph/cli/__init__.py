@@ -242,7 +242,7 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"summary": {s: report.count(s) for s in ("ERROR", "WARN", "INFO")},
                           "failed": report.failed(args.fail_on),
-                          "findings": [dict(zip(("severity", "check", "entity", "property", "value"), r))
+                          "findings": [dict(zip(("severity", "check", "entity", "property", "value"), r, strict=True))
                                        for r in rows]}, indent=2))
     elif args.format == "tsv":
         print("severity\tcheck\tentity\tproperty\tvalue")
@@ -568,9 +568,8 @@ def _gate_options(p) -> None:
 
 def _run_validate(args: argparse.Namespace) -> int:
     from ..errors import EXIT_NOT_CONFORMING
-    from ..validate import load_shapes, render, validate_graph, validate_records
-
     from ..files import check_input
+    from ..validate import load_shapes, render, validate_graph, validate_records
 
     for path in [*args.files, *(args.shapes or [])]:
         check_input(path)
@@ -614,9 +613,8 @@ def _add_parser(commands) -> None:
 
 def _run_add(args: argparse.Namespace) -> int:
     from ..errors import EXIT_NOT_CONFORMING
-    from ..validate import add_record, render_text
-
     from ..files import check_input
+    from ..validate import add_record, render_text
 
     check_input(args.file)
     graph = _load(args)

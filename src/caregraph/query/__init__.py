@@ -38,8 +38,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import (CaregraphError, EndpointError, InputError, ParseError, QueryTimeout, StorageError,
-                      UnknownTermError, printable, shorten)
+from ..errors import (
+    CaregraphError,
+    EndpointError,
+    InputError,
+    ParseError,
+    QueryTimeout,
+    StorageError,
+    UnknownTermError,
+    printable,
+    shorten,
+)
 from ..namespaces import PREFIXES, XSD, term_text
 
 # datetime and decimal are imported in the functions that convert values: a command-line query never needs
@@ -381,7 +390,7 @@ class Query:
 
     @classmethod
     def from_text(cls, text: str, display: str = "<query>", *, slug: str | None = None,
-                  require: Sequence[str] = (), parse_header: bool = True) -> "Query":
+                  require: Sequence[str] = (), parse_header: bool = True) -> Query:
         """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line.
 
         With ``parse_header=False`` the ``#+`` lines are comments like any other, as for a SPARQL endpoint, which
@@ -408,7 +417,7 @@ class Query:
 
     @classmethod
     def from_file(cls, path: str | Path, *, slug: str | None = None, display: str | None = None,
-                  require: Sequence[str] = ()) -> "Query":
+                  require: Sequence[str] = ()) -> Query:
         path = Path(path)
         shown = display or str(path)
         try:
@@ -742,7 +751,7 @@ class QueryResult:
         return f"QueryResult({self.kind!r}, {shown})"
 
     @classmethod
-    def from_oxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":
+    def from_oxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
         if isinstance(result, ox.QueryBoolean):
             return cls("ask", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -767,9 +776,9 @@ class QueryResult:
         if self.kind == "graph":
             return [{"subject": to_python(t.subject), "predicate": to_python(t.predicate),
                      "object": to_python(t.object)} for t in self.triples]
-        return [{v: to_python(term) for v, term in zip(self.variables, row)} for row in self.rows]
+        return [{v: to_python(term) for v, term in zip(self.variables, row, strict=True)} for row in self.rows]
 
-    def same_values(self, other: "QueryResult") -> bool:
+    def same_values(self, other: QueryResult) -> bool:
         """Whether two results hold the same solutions (or triples, or answer), compared by RDF value, in any order."""
         return self.kind == other.kind and self._comparable() == other._comparable()
 
@@ -807,7 +816,8 @@ class QueryResult:
         if self.kind == "ask":
             document = {"head": {}, "boolean": self.boolean}
         else:
-            bindings = [{v: _json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+            bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+                        for row in self.rows]
             document = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
         return ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
 

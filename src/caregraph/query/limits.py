@@ -69,8 +69,8 @@ class Failure(Exception):
     """How a child ended when it did not succeed: ``kind`` is one of the kinds below, ``message`` one line.
 
     ``input`` bad input · ``endpoint`` an endpoint failed · ``storage`` a store could not be read · ``output``
-    the output could not be written (``pipe``: its reader went away) · ``crash`` the child died of a signal (or ran out of its memory) · ``bug``
-    anything else.
+    the output could not be written (``pipe``: its reader went away) · ``crash`` the child died of a signal (or ran
+    out of its memory) · ``bug`` anything else.
     """
 
     def __init__(self, kind: str, message: str) -> None:

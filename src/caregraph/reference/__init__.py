@@ -40,8 +40,7 @@ from ..errors import InputError
 from ..export import sorted_triples
 from ..files import atomic_write
 from ..graph import parse_turtle
-from ..namespaces import (CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME,
-                         XSD)
+from ..namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME, XSD
 
 COMMAND = "caregraph import-reference"
 
@@ -263,7 +262,7 @@ def read_rows(dataset: Dataset, reference_dir: Path) -> list[Row]:
         values = next(csv.reader([line]))
         if len(values) != len(header):
             raise InputError(f"{dataset.file}:{number}: {len(values)} fields where the header has {len(header)}")
-        rows.append(Row(dataset, number, line, dict(zip(header, values))))
+        rows.append(Row(dataset, number, line, dict(zip(header, values, strict=True))))
     _check_keys(dataset, rows)
     return rows
 
@@ -275,7 +274,8 @@ def _table_rows(dataset: Dataset, lines: list[str]) -> list[Row]:
     if len(cells) < 2:
         raise InputError(f"{dataset.file}: no table")
     header = cells[0][1]
-    rows = [Row(dataset, n, lines[n - 1], dict(zip(header, values))) for n, values in cells[2:]]
+    # As in Markdown, a row need not have as many cells as the header: missing ones are left out, extra ones dropped.
+    rows = [Row(dataset, n, lines[n - 1], dict(zip(header, values, strict=False))) for n, values in cells[2:]]
     _check_keys(dataset, rows)
     return rows
 
@@ -598,7 +598,7 @@ class _Footprints:
         else:
             decided = [self._by_ods(code, new) for code in gone]
         targets = defaultdict(list)
-        for old, new_code, rows, comment in decided:
+        for old, new_code, *_ in decided:
             targets[new_code].append(old)
         for old, new_code, rows, comment in decided:
             merged = len(targets[new_code]) > 1

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,8 +41,7 @@ from .. import calendar
 from ..errors import InputError, StorageError
 from ..files import atomic_write
 from ..graph import CareGraph, parse_turtle
-from ..namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
-                         SKOS, TIME, curie)
+from ..namespaces import CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH, SKOS, TIME, curie
 from ..project import Project
 from ..rdflib_terms import to_oxigraph_term, to_rdflib_graph, to_rdflib_term
 from ..vocabulary import Vocabulary
@@ -184,9 +183,9 @@ def project_shapes(project: Project):
 # (about 50 ms), so on a graph with thousands of memberships the SPARQL rules take minutes while every other
 # constraint takes seconds. The fast engine gives pyshacl-turbo (shacl.py) the shapes without their SPARQL
 # constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this
-# is a focus node of its shape. That gives the same results as binding $this first because every rule binds $this in a triple
-# pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the rules and
-# compares both engines on every example and on synthetic data).
+# is a focus node of its shape. That gives the same results as binding $this first because every rule binds $this
+# in a triple pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the
+# rules and compares both engines on every example and on synthetic data).
 
 @dataclass(frozen=True)
 class _SparqlRule:
@@ -214,7 +213,8 @@ def _split_shapes(shapes):
             core.add(triple)
     rules = []
     for shape, constraint in shapes.subject_objects(sh.sparql):
-        if rdflib.Literal(True) in (*shapes.objects(shape, sh.deactivated), *shapes.objects(constraint, sh.deactivated)):
+        if rdflib.Literal(True) in (*shapes.objects(shape, sh.deactivated),
+                                    *shapes.objects(constraint, sh.deactivated)):
             continue
         prologue = "".join(
             f"PREFIX {shapes.value(d, sh.prefix)}: <{shapes.value(d, sh.namespace)}>\n"
@@ -270,8 +270,7 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
             if identity in seen:
                 continue
             seen.add(identity)
-            message = " ".join(re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value
-                                      if m.group(1) in bound else m.group(0), text) for text in rule.messages)
+            message = " ".join(_filled(text, bound) for text in rule.messages)
             results.append(Result(
                 focus=_term_text(this), label=labels.get(_key(this), ""), path=_term_text(path),
                 value=_term_text(value), message=message, severity=rule.severity,
@@ -284,6 +283,12 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                        "component": rdflib.URIRef(SH + "SPARQLConstraintComponent")},
             ))
     return results
+
+
+def _filled(message: str, bound: dict) -> str:
+    """A SPARQL constraint's message with each {?name} or {$name} replaced by that variable's value, where bound."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),
+                  message)
 
 
 def _shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dict[str, str],
@@ -657,7 +662,7 @@ class _Records:
         them ("6"^^xsd:positiveInteger stays so; the embedded store would make it 6): what plain SHACL sees."""
         with quiet_rdflib():
             graph = to_rdflib_graph(context + self.calendar)
-            for path, shown in zip(self.paths, self.shown):
+            for path, shown in zip(self.paths, self.shown, strict=True):
                 try:
                     graph.parse(path, format="turtle")
                 except Exception as error:  # rdflib raises many kinds; Oxigraph accepted the file, rdflib did not

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,7 +35,7 @@ SOURCE_KINDS = (CG + "SourceDocument", CG + "ReferenceDataset")
 _LINE = re.compile(r"\bline (\d+)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def page_query(name: str) -> Query:
     """One of the page queries in ``caregraph/web/queries/``, read and checked once."""
     return Query.from_file(QUERIES / f"{name}.rq", slug=name, display=f"caregraph/web/queries/{name}.rq")
@@ -50,7 +50,7 @@ def rows(graph, name: str, **params) -> list[dict[str, ox.NamedNode | ox.BlankNo
         given = [given] if isinstance(given, str) else list(given)
         values[parameter] = [f"<{v}>" for v in given] if query.parameters[parameter].type == "iri" else given
     result = run_embedded(graph, query.bind(values))
-    return [dict(zip(result.variables, row)) for row in result.rows]
+    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
 def text(term) -> str:
