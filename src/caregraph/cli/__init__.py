@@ -274,6 +274,8 @@ examples:
   caregraph query my-question.rq --format json             a query file of your own
   caregraph query --sparql 'SELECT ?form ?label WHERE { ?form rdfs:subClassOf cg:Partnership ; rdfs:label ?label }'
   caregraph query partnership-forms --endpoint http://localhost:7878/query   any SPARQL 1.1 endpoint
+  caregraph query partnership-of-ccg --param ccg=03x --param day=2017-06-30   codes in any case, or a GSS code
+  caregraph query landscape-on --param day=2022-07-01      every partnership in force that day, named as then
 
 output formats:
   table   aligned columns, IRIs as prefixed names, cut to the terminal's width (for reading)
@@ -285,7 +287,10 @@ output formats:
   ever cut short; CONSTRUCT and DESCRIBE default to turtle, ASK prints true or false.
 
 Parameters become typed RDF terms in the query's VALUES blocks, never pasted text; the same rewritten query
-runs embedded and on an endpoint, so both give the same rows. Prefixed names may use caregraph's prefixes
+runs embedded and on an endpoint, so both give the same rows. A code parameter takes an ODS or GSS code in any
+case, a CCG's GSS code where its ODS code is asked, or a name. When a stored query answers nothing, a line on
+stderr says why (a value naming nothing, with "did you mean"; a day outside the data; a code closed or merged);
+--sparql warns about cg: terms the vocabulary does not declare. Prefixed names may use caregraph's prefixes
 (cg:, cgd:, org:, prov:, skos: …), which ad-hoc queries may also use without declaring them.
 """
 
@@ -332,14 +337,24 @@ def _run_query(args: argparse.Namespace) -> int:
         prepared = q.Query.from_text(args.sparql, "--sparql")
     else:
         prepared = q.resolve(args.query, project.queries_dir)
-    text = prepared.bind(_parameters(args.param))
+    params = _parameters(args.param)
     if args.endpoint:
+        text = prepared.bind(params)
         result = q.run_remote(args.endpoint, text, prepared.form,
                               q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout)
     else:
         from ..graph import CareGraph
+        from ..query import codes, empty, undeclared
+        from ..vocabulary import Vocabulary
 
-        result = q.run_embedded(CareGraph.load(project, cache=not args.no_cache), text)
+        graph = CareGraph.load(project, cache=not args.no_cache)
+        if args.sparql is not None:
+            for line in undeclared.warnings(prepared, Vocabulary.of(graph.store)):
+                print(f"caregraph: warning: {line}", file=sys.stderr)
+        params = codes.resolve(prepared, params, graph.store)
+        result = q.run_embedded(graph, prepared.bind(params))
+        if result.kind != "ask" and not len(result) and prepared.slug:
+            print(f"caregraph: empty answer: {empty.explain(prepared, params, graph.store)}", file=sys.stderr)
     fmt = args.format
     if fmt is None:
         terminal = sys.stdout.isatty()
