@@ -40,6 +40,7 @@ INVALID = {
                                 "sh:MinCountConstraintComponent"),
     "claim-without-subject": ("cgsh:ClaimShape-subject", "rdf:subject", "sh:MinCountConstraintComponent"),
     "date-not-a-calendar-term": ("cgsh:DatedRecordShape-hasTime", "time:hasTime", "sh:NodeKindConstraintComponent"),
+    "dated-name-without-a-date": ("cgsh:DatedNameShape-oneDate", "time:hasTime", "sh:SPARQLConstraintComponent"),
     "designation-without-area": ("cgsh:DesignationShape-designatedArea", "cg:designatedArea",
                                  "sh:MinCountConstraintComponent"),
     "evolution-runs-backwards": ("cgsh:EvolutionShape-direction", "org:originalOrganization",

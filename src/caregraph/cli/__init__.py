@@ -320,6 +320,8 @@ examples:
   caregraph query partnership-forms --endpoint http://localhost:7878/query   any SPARQL 1.1 endpoint
   caregraph query my-question.rq --timeout 30              stop it after 30 s (default 300; Ctrl-C stops it too)
   caregraph query federated.rq --allow-service             let its SERVICE clauses reach other endpoints
+  caregraph query partnership-of-ccg --param ccg=03x --param day=2017-06-30   codes in any case, or a GSS code
+  caregraph query landscape-on --param day=2022-07-01      every partnership in force that day, named as then
 
 output formats:
   table   aligned columns, IRIs as prefixed names, cut to the terminal's width (for reading)
@@ -335,7 +337,10 @@ query runs in a child process under a memory ceiling, and never reaches the netw
 given. csv, tsv, json and xml results are written as they come.
 
 Parameters become typed RDF terms in the query's VALUES blocks, never pasted text; the same rewritten query
-runs embedded and on an endpoint, so both give the same rows. Prefixed names may use caregraph's prefixes
+runs embedded and on an endpoint, so both give the same rows. A code parameter takes an ODS or GSS code in any
+case, a CCG's GSS code where its ODS code is asked, or a name. When a stored query answers nothing, a line on
+stderr says why (a value naming nothing, with "did you mean"; a day outside the data; a code closed or merged);
+--sparql warns about cg: terms the vocabulary does not declare. Prefixed names may use caregraph's prefixes
 (cg:, cgd:, org:, prov:, skos: …), which ad-hoc queries may also use without declaring them.
 """
 
@@ -387,7 +392,7 @@ def _run_query(args: argparse.Namespace) -> int:
         prepared = q.Query.from_text(args.sparql, "--sparql")
     else:
         prepared = q.resolve(args.query, project.queries_dir)
-    text = prepared.bind(_parameters(args.param))
+    params = _parameters(args.param)
     timeout = q.DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     fmt = args.format
     if fmt is None:
@@ -395,19 +400,29 @@ def _run_query(args: argparse.Namespace) -> int:
     if prepared.form != "graph" and fmt not in q.RESULT_FORMATS[prepared.form]:
         q.QueryResult(prepared.form).serialize(fmt)  # says which formats apply, before the query runs
     if args.endpoint:
-        result = q.run_remote(args.endpoint, text, prepared.form, timeout)
+        result = q.run_remote(args.endpoint, prepared.bind(params), prepared.form, timeout)
     else:
         from ..graph import CareGraph
+        from ..query import codes, empty, undeclared
+        from ..vocabulary import Vocabulary
 
         if prepared.service_line is not None and not args.allow_service:
             raise q.refuse_service(f"{prepared.display}:{prepared.service_line}")
         graph = CareGraph.load(project, cache=not args.no_cache)
-        # SELECT and ASK results in a W3C format are written as the engine produces them, never held whole.
-        stream = fmt if prepared.form != "graph" and fmt in ("csv", "tsv", "json", "xml") else None
-        result = q.run_embedded(graph, text, timeout=timeout, allow_service=args.allow_service, stream=stream,
-                                deliver=_write_stdout)
+        if args.sparql is not None:
+            for line in undeclared.warnings(prepared, Vocabulary.of(graph.store)):
+                print(f"caregraph: warning: {line}", file=sys.stderr)
+        params = codes.resolve(prepared, params, graph.store)
+        # Results of your own SPARQL in a W3C format are written as the engine produces them, never held whole; a
+        # stored query's answer is held, so that an empty one can be explained.
+        stream = (fmt if not prepared.slug and prepared.form != "graph" and fmt in ("csv", "tsv", "json", "xml")
+                  else None)
+        result = q.run_embedded(graph, prepared.bind(params), timeout=timeout, allow_service=args.allow_service,
+                                stream=stream, deliver=_write_stdout)
         if result is None:
             return EXIT_OK
+        if result.kind != "ask" and not len(result) and prepared.slug:
+            print(f"caregraph: empty answer: {empty.explain(prepared, params, graph.store)}", file=sys.stderr)
     _write_stdout(result.serialize(fmt, title=prepared.summary if fmt == "table" else None))
     return EXIT_OK
 

@@ -117,12 +117,13 @@ _TYPED: dict[str, tuple[str, object]] = {
     "gYear": (XSD + "gYear", _canonical_year),
     "gYearMonth": (XSD + "gYearMonth", _canonical_year_month),
 }
-PARAMETER_TYPES = ("iri", "string", "string@LANG", *_TYPED)
-"""The types a parameter may declare; ``string@LANG`` stands for a language such as ``string@en``."""
+PARAMETER_TYPES = ("iri", "string", "string@LANG", "ods", "gss", *_TYPED)
+"""The types a parameter may declare; ``string@LANG`` stands for a language such as ``string@en``; ``ods`` and ``gss``
+are codes, which accept what researchers type (see :mod:`caregraph.query.codes`)."""
 
 
 def _valid_type(name: str) -> bool:
-    if name in ("iri", "string") or name in _TYPED:
+    if name in ("iri", "string", "ods", "gss") or name in _TYPED:
         return True
     base, at, language = name.partition("@")
     return base == "string" and bool(at) and bool(_LANGUAGE_TAG.fullmatch(language))
@@ -143,10 +144,16 @@ def _expand_iri(text: str, prefixes: Mapping[str, str]) -> str:
 def to_term(type_name: str, text: str, prefixes: Mapping[str, str] = PREFIXES) -> ox.NamedNode | ox.Literal:
     """The RDF term that the value ``text`` of a parameter of type ``type_name`` stands for.
 
-    Raises ``ValueError`` whose message says what a value of the type looks like.
+    Raises ``ValueError`` whose message says what a value of the type looks like. Every kind of value is trimmed
+    of the spaces around it; codes are upper-cased.
     """
+    text = text.strip()
+    if type_name in ("ods", "gss"):
+        if not text:
+            raise ValueError("a code such as 02N (ODS) or E54000035 (GSS), or the name of what it identifies")
+        return ox.Literal(text.upper())
     if type_name == "iri":
-        iri = _expand_iri(text.strip(), prefixes)
+        iri = _expand_iri(text, prefixes)
         try:
             return ox.NamedNode(iri)
         except ValueError as error:
@@ -159,7 +166,7 @@ def to_term(type_name: str, text: str, prefixes: Mapping[str, str] = PREFIXES) -
         language = type_name.partition("@")[2]
         return ox.Literal(text, language=language) if language else ox.Literal(text)
     datatype, canonical = _TYPED[type_name]
-    return ox.Literal(canonical(text.strip()), datatype=ox.NamedNode(datatype))
+    return ox.Literal(canonical(text), datatype=ox.NamedNode(datatype))
 
 
 def sparql_term(term: Term | None) -> str:
@@ -1041,13 +1048,15 @@ def run(query: str | Path | Query, params: Mapping[str, str | Sequence[str]] | N
     which would reach other servers over the network, are refused in embedded queries unless ``allow_service``.
     """
     prepared = resolve(query)
-    text = prepared.bind(params)
     if endpoint:
-        return run_remote(endpoint, text, prepared.form, timeout)
+        return run_remote(endpoint, prepared.bind(params), prepared.form, timeout)
     if prepared.service_line is not None and not allow_service:
         raise refuse_service(f"{prepared.display}:{prepared.service_line}")
     if graph is None:
         from ..graph import load
 
         graph = load()
+    from .codes import resolve as resolve_codes
+
+    text = prepared.bind(resolve_codes(prepared, params, graph.store))
     return run_embedded(graph, text, timeout=timeout, allow_service=allow_service)

@@ -449,21 +449,10 @@ class _Builder:
         self._names[entity].append((name.strip(), row, concern))
 
     def finish_names(self) -> None:
-        """One ``rdfs:label`` per entity and ``skos:altLabel`` for its other names, each claimed by its files.
+        """Dated name records and labels from the names collected (see :mod:`caregraph.reference.names`)."""
+        from . import names
 
-        The display label is the name that the most preferred file gives (the order of :data:`DATASETS`). Names
-        differing only in letter case are one name, spelt as the most preferred file spells it.
-        """
-        rank = {d.slug: n for n, d in enumerate(DATASETS)}
-        for entity, names in self._names.items():
-            names = sorted(names, key=lambda n: (rank[n[1].dataset.slug], n[1].line))
-            spelling: dict[str, str] = {}
-            for name, _, _ in names:
-                spelling.setdefault(name.casefold(), name)
-            display = names[0][0]
-            for name, row, concern in names:
-                if spelling[name.casefold()] == name:
-                    self.claim(concern, entity, LABEL if name == display else ALT_LABEL, _name(name), [row])
+        names.finish(self, DATASETS)
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -744,8 +733,10 @@ def _role_period(b: _Builder, concern: str, row: Row, ods: str, role_row: Row, p
 
 def _membership(b: _Builder, concern: str, row: Row, member: str, organisation: ox.NamedNode, label: str,
                 period: ox.NamedNode, rows: Iterable[Row] | None = None) -> None:
+    # A membership of a region also names the region with cg:inRegion, so that "which region, when" is one pattern.
+    region = [(_cg("inRegion"), organisation)] if concern == "regions" else []
     b.record(concern, _cgd(f"membership-{row.dataset.slug}-{member}-{label}"), _cg("Membership"),
-             [(MEMBER, _org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period)],
+             [(MEMBER, _org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period), *region],
              rows if rows is not None else [row])
 
 
@@ -948,7 +939,8 @@ def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footpri
                              hint="add it to caregraph.reference._FIRST_WAVE with the shared system IRI")
         system, footprint = _cgd(area.system), _footprint(code)
         b.describe("first-wave-ics", footprint, [FOOTPRINT], [(GSS_CODE, code)], row, name)
-        b.claim("first-wave-ics", footprint, HAS_TIME, _calendar("month-2019-12"), [row])
+        # A snapshot: ONS lists the code in December 2019, which says nothing of when it began or ended.
+        b.claim("first-wave-ics", footprint, _cg("recordedAsOf"), _calendar("month-2019-12"), [row])
         b.claim("first-wave-ics", system, A, _cg("IntegratedCareSystem"), [row])
         # Where ONS uses the display name the sources give, it attests that label rather than adding an
         # alternative one equal to it.
