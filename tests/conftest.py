@@ -55,6 +55,21 @@ def context_graph(project):
                                 project=project)
 
 
+@pytest.fixture
+def scratch_project(tmp_path):
+    """A project folder laid out like a clone, to write into: the ontology, the records the examples point at
+    (tests/fixtures/context.ttl) and the reference rows that quotations of reference datasets are checked against
+    (not their Turtle)."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    (root / "data").mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "context.ttl", root / "data" / "context.ttl")
+    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference", ignore=shutil.ignore_patterns("*.ttl"))
+    return root
+
+
 @pytest.fixture(scope="session")
 def sources_dir(project):
     """The five source documents' texts; CI provides them in ../shared/sources beside the checkout."""
