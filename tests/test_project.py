@@ -4,26 +4,19 @@ installed with caregraph; remove takes back a record that nothing else points at
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-CONTEXT = REPO / "tests" / "fixtures" / "context.ttl"
 VALID_ICS = REPO / "examples" / "valid" / "later-wave-ics.ttl"
 SOURCES = REPO.parent / "shared" / "sources"
 
 
 @pytest.fixture
-def checkout(tmp_path):
-    """A project folder laid out like a clone: the ontology, the context records and the reference rows."""
-    root = tmp_path / "clone"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "data").mkdir()
-    shutil.copy(CONTEXT, root / "data" / "context.ttl")
-    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference", ignore=shutil.ignore_patterns("*.ttl"))
-    return root
+def checkout(scratch_project):
+    """A project folder laid out like a clone (see conftest)."""
+    return scratch_project
 
 
 @pytest.fixture

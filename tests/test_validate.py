@@ -32,14 +32,9 @@ GATE_RULES = {"cgsh:AttestedTriplesShape", "cgsh:QuotedWordsShape", "cgsh:Checke
 
 
 @pytest.fixture
-def tmp_project(tmp_path):
-    root = tmp_path / "project"
-    shutil.copytree(REPO / "ontology", root / "ontology")
-    (root / "data").mkdir()
-    shutil.copy(CONTEXT, root / "data" / "context.ttl")
-    # The reference rows that quotations of reference datasets are checked against (not their Turtle).
-    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference", ignore=shutil.ignore_patterns("*.ttl"))
-    return root
+def tmp_project(scratch_project):
+    """A project to add records to (see conftest)."""
+    return scratch_project
 
 
 @pytest.fixture

@@ -103,6 +103,15 @@ class EndpointError(CaregraphError):
     exit_code = EXIT_ENDPOINT_OR_IO
 
 
+def unreachable(server: str, error: BaseException, timeout: float | None) -> EndpointError:
+    """The one-line error for a request to ``server`` (its kind and URL) that failed on the network: no answer
+    within ``timeout`` seconds, or no connection at all. HTTP error answers are the caller's to word."""
+    reason = getattr(error, "reason", None)  # urllib wraps the socket's error as the reason of a URLError
+    if isinstance(error, TimeoutError) or isinstance(reason, TimeoutError):
+        return EndpointError(f"{server} did not answer within {timeout:g} s")
+    return EndpointError(f"cannot reach {server}: {reason if reason is not None else error}")
+
+
 class StorageError(CaregraphError):
     """A file or directory could not be read or written."""
 

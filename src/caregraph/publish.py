@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, InputError
+from .errors import EndpointError, InputError, unreachable
 from .export import canonical_triples, named_graph_quads
 
 DEFAULT_TIMEOUT = 300.0
@@ -152,14 +152,8 @@ class GraphStore:
             detail = " ".join(re.sub(r"<[^>]*>", " ", error.read().decode("utf-8", "replace")).split())
             raise EndpointError(f"store {self.endpoint} answered HTTP {error.code} {error.reason} for {method} of "
                                 f"{where}: {detail[:300]}", hint=_hint(error.code, detail)) from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError):
-                raise EndpointError(f"store {self.endpoint} did not answer within {self.timeout:g} s") from None
-            raise EndpointError(f"cannot reach store {self.endpoint}: {error.reason}") from None
-        except TimeoutError:
-            raise EndpointError(f"store {self.endpoint} did not answer within {self.timeout:g} s") from None
-        except (OSError, http.client.HTTPException) as error:
-            raise EndpointError(f"cannot reach store {self.endpoint}: {error}") from None
+        except (OSError, http.client.HTTPException) as error:  # URLError and TimeoutError are OSErrors
+            raise unreachable(f"store {self.endpoint}", error, self.timeout) from None
 
     def count(self, graph: str | None) -> int:
         """How many triples the store holds in ``graph`` (0 when it has no such graph)."""

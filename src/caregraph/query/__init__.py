@@ -48,6 +48,7 @@ from ..errors import (
     UnknownTermError,
     printable,
     shorten,
+    unreachable,
 )
 from ..namespaces import PREFIXES, XSD, term_text
 
@@ -1018,14 +1019,8 @@ def _fetch(url: str, text: str, kind: str, timeout: float | None) -> tuple[bytes
         raise EndpointError(f"SPARQL endpoint {url} refused the query: {shorten(detail, 300)}") from None
     except urllib.error.HTTPError as error:
         raise EndpointError(f"SPARQL endpoint {url} answered HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise EndpointError(f"SPARQL endpoint {url} did not answer within {timeout:g} s") from None
-        raise EndpointError(f"cannot reach SPARQL endpoint {url}: {error.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"SPARQL endpoint {url} did not answer within {timeout:g} s") from None
-    except (OSError, http.client.HTTPException) as error:
-        raise EndpointError(f"cannot reach SPARQL endpoint {url}: {error}") from None
+    except (OSError, http.client.HTTPException) as error:  # URLError and TimeoutError are OSErrors
+        raise unreachable(f"SPARQL endpoint {url}", error, timeout) from None
     return body, media_type
 
 
