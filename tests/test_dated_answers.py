@@ -175,6 +175,12 @@ def test_sparql_warns_about_undeclared_cg_terms(graph):
                      "cg:IntegratedCareBoard?"]
 
 
+def test_a_declared_cg_prefix_is_not_taken_for_a_term(graph):
+    query = Query.from_text("PREFIX cg: <https://w3id.org/caregraph/def#>\nSELECT ?x WHERE { ?x a cg:Footprint }",
+                            "--sparql")
+    assert undeclared.warnings(query, Vocabulary.of(graph.store)) == []
+
+
 @pytest.mark.parametrize("type_name, text, value", [
     ("string", "  Surrey Heath ", "Surrey Heath"), ("ods", " 03x\t", "03X"), ("gss", "e54000035 ", "E54000035"),
     ("iri", " cg:Footprint ", CG + "Footprint"), ("date", " 2017-06-30 ", "2017-06-30"), ("integer", " 44 ", "44"),

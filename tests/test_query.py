@@ -176,14 +176,14 @@ def test_injection_attempts_are_just_literals(value, graph):
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
-def test_any_text_round_trips_as_one_literal(text):
+def test_any_text_round_trips_as_one_literal_trimmed_of_spaces_around_it(text):
     query = Query.from_text(NAME_QUERY)
     try:
         bound = query.bind({"name": text})
     except InputError as error:
         assert "\\u" in text.lower() and "escape" in str(error)
         return
-    assert QueryResult.from_oxigraph(ox.Store().query(bound)).rows == [(ox.Literal(text),)]
+    assert QueryResult.from_oxigraph(ox.Store().query(bound)).rows == [(ox.Literal(text.strip()),)]
 
 
 def test_several_values_give_one_row_each(graph):

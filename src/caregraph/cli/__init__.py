@@ -403,13 +403,15 @@ def _run_query(args: argparse.Namespace) -> int:
         result = q.run_remote(args.endpoint, prepared.bind(params), prepared.form, timeout)
     else:
         from ..graph import CareGraph
-        from ..query import codes, empty, undeclared
-        from ..vocabulary import Vocabulary
+        from ..query import codes
 
         if prepared.service_line is not None and not args.allow_service:
             raise q.refuse_service(f"{prepared.display}:{prepared.service_line}")
         graph = CareGraph.load(project, cache=not args.no_cache)
         if args.sparql is not None:
+            from ..query import undeclared
+            from ..vocabulary import Vocabulary
+
             for line in undeclared.warnings(prepared, Vocabulary.of(graph.store)):
                 print(f"caregraph: warning: {line}", file=sys.stderr)
         params = codes.resolve(prepared, params, graph.store)
@@ -422,6 +424,8 @@ def _run_query(args: argparse.Namespace) -> int:
         if result is None:
             return EXIT_OK
         if result.kind != "ask" and not len(result) and prepared.slug:
+            from ..query import empty  # only an empty answer needs the calendar and the explanations
+
             print(f"caregraph: empty answer: {empty.explain(prepared, params, graph.store)}", file=sys.stderr)
     _write_stdout(result.serialize(fmt, title=prepared.summary if fmt == "table" else None))
     return EXIT_OK

@@ -20,7 +20,7 @@ def warnings(query, vocabulary: Vocabulary) -> list[str]:
     if query.prefixes.get("cg") == CG:
         for match in _CG_TERM.finditer(masked):
             found.setdefault(CG + match.group(1), _line_of(masked, match.start()))
-    for match in re.finditer(re.escape("<" + CG) + r"([^>]*)>", query.source):
+    for match in re.finditer(re.escape("<" + CG) + r"([^>]+)>", query.source):  # not the namespace of a PREFIX
         found.setdefault(CG + match.group(1), _line_of(query.source, match.start()))
     lines = []
     for iri, line in sorted(found.items(), key=lambda item: item[1]):
