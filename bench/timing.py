@@ -54,7 +54,7 @@ class Timing:
         return {**asdict(self), "median": self.median}
 
     @classmethod
-    def from_json(cls, data: dict) -> "Timing":
+    def from_json(cls, data: dict) -> Timing:
         return cls(data["runs"], data["warmup"], data["cap"])
 
 

@@ -6,6 +6,7 @@ Tests run offline and never touch the user's cache: the store cache goes to a te
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,21 @@ def context_graph(project):
                                 project=project)
 
 
+@pytest.fixture
+def scratch_project(tmp_path):
+    """A project folder laid out like a clone, to write into: the ontology, the records the examples point at
+    (tests/fixtures/context.ttl) and the reference rows that quotations of reference datasets are checked against
+    (not their Turtle)."""
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "ontology", root / "ontology")
+    (root / "data").mkdir()
+    shutil.copy(REPO / "tests" / "fixtures" / "context.ttl", root / "data" / "context.ttl")
+    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference", ignore=shutil.ignore_patterns("*.ttl"))
+    return root
+
+
 @pytest.fixture(scope="session")
 def sources_dir(project):
     """The five source documents' texts; CI provides them in ../shared/sources beside the checkout."""
@@ -95,11 +111,8 @@ def oxigraph_endpoint(graph, tmp_path_factory):
     PyPI `oxigraph` package of the test extras) on a free port; the server is stopped after the session.
     """
     import shutil
-    import socket
     import subprocess
     import sys
-    import time
-    import urllib.request
 
     from caregraph.export import serialize
 
@@ -112,30 +125,97 @@ def oxigraph_endpoint(graph, tmp_path_factory):
     exported.write_bytes(serialize(graph, "nt"))
     subprocess.run([binary, "load", "--location", str(work / "store"), "--file", str(exported)],
                    check=True, capture_output=True, timeout=300)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    with running([binary, "serve-read-only", "--location", str(work / "store"), "--bind", f"127.0.0.1:{port}"],
+                 url + "?query=ASK%7B%7D", "the Oxigraph server", work / "server.log", seconds=30):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def caregraph_server(graph, tmp_path_factory):
+    """`caregraph serve` in a real uvicorn server on 127.0.0.1 (a free port); yields its base URL.
+
+    The graph fixture has built the cached store, which the server opens read-only; the server is stopped after
+    the session, and its log kept beside pytest's other temporary files.
+    """
+    import sys
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "caregraph", "--root", str(REPO), "serve", "--host", "127.0.0.1", "--port",
+               str(port)]
+    with running(command, base + "sparql?query=ASK%7B%7D", "caregraph serve",
+                 tmp_path_factory.mktemp("serve") / "server.log", seconds=60):
+        yield base
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """Debian's headless Chromium through chromedriver, kept off every address but the loopback (no background
+    networking, no component updates), for the tests of the web pages and the query editor."""
+    import shutil
+
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        pytest.fail("chromium and chromedriver are needed: bash .ci/system-packages")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
+                 "--disable-sync", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
+                 "--metrics-recording-only", "--disable-domain-reliability", "--window-size=1400,1000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (the system's choice)."""
+    import socket
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = open(work / "server.log", "wb")
-    server = subprocess.Popen([binary, "serve-read-only", "--location", str(work / "store"),
-                               "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"the Oxigraph server stopped: {(work / 'server.log').read_text()[-500:]}")
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running(command: list[str], probe_url: str, name: str, log_path: Path, *, seconds: float):
+    """A server started by ``command``, once ``probe_url`` answers (within ``seconds``); stopped on leaving, its
+    output kept in ``log_path``. A server that stops or never answers fails the test, with the end of its log."""
+    import subprocess
+    import time
+    import urllib.request
+
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
+            deadline = time.monotonic() + seconds
+            while True:
+                if server.poll() is not None:
+                    pytest.fail(f"{name} stopped: {log_path.read_text()[-500:]}")
+                try:
+                    with urllib.request.urlopen(probe_url, timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"{name} did not answer on {probe_url} within {seconds:g} s")
+                    time.sleep(0.05)
+            yield
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
                 server.kill()
-                pytest.fail(f"the Oxigraph server did not answer on {url} within 30 s")
-            time.sleep(0.05)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-    log.close()
+                server.wait()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -58,8 +59,10 @@ def rdflib_graph(dataset, synthetic_project, synthetic_graph):
 
 
 def test_the_generator_makes_about_the_size_asked(synthetic_graph, dataset):
-    assert abs(len(synthetic_graph) - SIZE) < 0.15 * SIZE, len(synthetic_graph)
-    assert dataset.areas >= synthetic.FIRST_WAVE
+    # A nation has at least the first-wave areas: asked for fewer triples than those hold, it gives its smallest.
+    expected = max(SIZE, synthetic.size_of(synthetic.FIRST_WAVE))
+    assert abs(len(synthetic_graph) - expected) < 0.15 * expected, len(synthetic_graph)
+    assert dataset.areas == synthetic.areas_for(SIZE) >= synthetic.FIRST_WAVE
 
 
 def test_the_generator_is_deterministic(dataset, tmp_path):
@@ -67,7 +70,8 @@ def test_the_generator_is_deterministic(dataset, tmp_path):
 
     def digest(root: Path) -> str:
         files = sorted((root / "data").rglob("*.ttl")) + [root / "record.ttl"]
-        return hashlib.sha256(b"".join(f.relative_to(root).as_posix().encode() + f.read_bytes() for f in files)).hexdigest()
+        return hashlib.sha256(b"".join(f.relative_to(root).as_posix().encode() + f.read_bytes()
+                                       for f in files)).hexdigest()
 
     assert digest(again.root) == digest(dataset.root)
 
@@ -89,7 +93,10 @@ def test_a_new_record_conforms_in_the_context_of_the_graph(synthetic_graph, data
     from caregraph.validate import validate_records
 
     report = validate_records([dataset.record], synthetic_graph)
-    assert report.conforms, report.summary()
+    assert [r for r in report.results if r.shape != "cgsh:QuotedWordsShape"] == [], report.summary()
+    # The synthetic sources have no texts and rows: the gate names the missing file rather than passing the words.
+    missing = [r.message for r in report.results]
+    assert missing and all(re.search(r"cannot (find|read) \S*synthetic", m) for m in missing), missing
 
 
 def test_every_stored_query_gives_the_same_rows_in_caregraph_and_in_rdflib(synthetic_project, synthetic_graph,
@@ -140,17 +147,28 @@ def test_the_turtle_export_is_byte_identical_every_time(synthetic_graph, synthet
 
     first = serialize(synthetic_graph, "turtle")
     assert serialize(synthetic_graph, "turtle") == first
-    assert serialize(CareGraph.from_files(synthetic_project.graph_files(), project=synthetic_project), "turtle") == first
+    rebuilt = CareGraph.from_files(synthetic_project.graph_files(), project=synthetic_project)
+    assert serialize(rebuilt, "turtle") == first
     assert len(ox.Dataset(ox.parse(first, format=ox.RdfFormat.TURTLE))) == len(synthetic_graph)
 
 
 def test_the_report_puts_each_goal_beside_its_ratio():
     """The table's logic on made-up measurements: ratios, lower bounds for capped baselines, verdicts."""
-    ours, theirs, capped = {"runs": [0.01], "warmup": 0.02, "cap": None}, {"runs": [0.5], "warmup": None, "cap": None}, \
-        {"runs": [], "warmup": None, "cap": 60.0}
+    ours = {"runs": [0.01], "warmup": 0.02, "cap": None}
+    theirs = {"runs": [0.5], "warmup": None, "cap": None}
+    capped = {"runs": [], "warmup": None, "cap": 60.0}
     assert bench_run.speedup(ours, theirs) == (pytest.approx(50.0), False)
     assert bench_run.speedup(ours, capped) == (pytest.approx(6000.0), True)
     assert bench_run.ratio_text(6000.0, True) == "≥ 6000×"
     assert bench_run.verdict(25.0, 20.0, True) == "met" and bench_run.verdict(2.5, 2.0, False) == "MISSED"
     assert bench_run.timing_text(capped) == "> 60 s (cap)"
     assert bench_run.parse_size("1M") == 1_000_000 and bench_run.size_name(100_000) == "100k"
+
+
+def test_the_results_are_saved_in_a_folder_that_does_not_exist_yet(tmp_path):
+    """With --work elsewhere, bench/results/ may not exist when a run on a fresh clone ends: it is made."""
+    results = {"started": "2026-11-29T06:10:00", "graphs": {"10k": {"size": 10_000}}}
+    folder = bench_run.save(results, "the table", tmp_path / "fresh" / "results")
+    assert sorted(p.name for p in folder.iterdir()) == ["latest.json", "latest.txt", "run-20261129T061000.json"]
+    assert json.loads((folder / "latest.json").read_text()) == results
+    assert (folder / "latest.txt").read_text() == "the table\n"

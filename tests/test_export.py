@@ -5,12 +5,13 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from caregraph.errors import InputError, ParseError, StorageError
+from caregraph.errors import InputError, ParseError
 from caregraph.export import FORMATS, export, serialize
 from caregraph.files import atomic_write
 from caregraph.graph import CareGraph
 
-RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig"}
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig",
+                 "nquads": "nquads"}
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +35,9 @@ def exported(graph):
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_parses_back_isomorphic_with_rdflib(reference, exported, fmt):
     data = exported(fmt)
-    if fmt == "trig":
+    if fmt in ("trig", "nquads"):
         dataset = rdflib.Dataset()
-        dataset.parse(data=data, format="trig")
+        dataset.parse(data=data, format=RDFLIB_FORMAT[fmt])
         parsed = rdflib.Graph()
         for s, p, o, _ in dataset.quads((None, None, None, None)):
             parsed.add((s, p, o))
@@ -57,6 +58,30 @@ def test_trig_puts_the_ontology_and_the_calendar_in_their_own_graphs(exported):
     assert "https://w3id.org/caregraph/id/graph-unattested" not in names
 
 
+def test_nquads_holds_the_quads_of_trig(exported):
+    def quads(fmt):
+        parsed = ox.parse(input=exported(fmt), format=FORMATS[fmt][0])
+        return {q for q in parsed if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+
+    assert quads("nquads") == quads("trig")
+    assert len({q.graph_name for q in quads("nquads")}) > 5
+
+
+def test_jsonld_is_compacted_with_caregraphs_prefixes_as_context(exported):
+    import json
+
+    from caregraph.namespaces import CG, PREFIXES
+
+    document = json.loads(exported("jsonld"))
+    assert document["@context"] == PREFIXES
+    keys = {key for node in document["@graph"] for key in node}
+    assert {"@id", "@type", "rdfs:label", "skos:definition"} <= keys
+    assert not [key for key in keys if key.startswith(("http://", "https://"))]
+    claim = next(node for node in document["@graph"] if node["@id"] == "cg:Claim")
+    assert claim["@type"] == "owl:Class" and claim["rdfs:subClassOf"] == {"@id": "cg:SourcedRecord"}
+    assert CG + "Claim" not in exported("jsonld").decode()
+
+
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
 def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(project, fmt):
     files = project.graph_files()
@@ -68,7 +93,8 @@ def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(pro
 def test_inferred_export_adds_entailments(graph, exported):
     def ground(data):
         triples = {q.triple for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
-        return {t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+        return {t for t in triples
+                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
 
     plain, inferred = ground(exported("nt")), ground(serialize(graph, "nt", inferred=True))
     assert plain < inferred
@@ -99,7 +125,7 @@ def test_atomic_write_replaces_whole_files_and_leaves_no_temporary_file(tmp_path
 
 def test_atomic_write_onto_a_directory_fails_cleanly(tmp_path):
     (tmp_path / "taken").mkdir()
-    with pytest.raises(StorageError):
+    with pytest.raises(InputError, match="is a folder"):
         atomic_write(tmp_path / "taken", b"data")
     assert (tmp_path / "taken").is_dir() and [p.name for p in tmp_path.iterdir()] == ["taken"]
 
@@ -111,3 +137,38 @@ def test_atomic_write_without_overwrite_never_replaces_a_record(tmp_path):
         atomic_write(target, b"new", overwrite=False)
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["record.ttl"]
+
+
+def test_trig_places_each_triple_in_the_graph_of_every_source_that_attests_it(graph, exported):
+    from caregraph.provenance import attestations
+
+    attested = attestations(graph.store)
+    placed: dict[tuple, set[str]] = {}
+    for quad in ox.parse(input=exported("trig"), format=ox.RdfFormat.TRIG):
+        placed.setdefault((quad.subject, quad.predicate, quad.object), set()).add(quad.graph_name.value)
+    assert len(placed) == len(graph)
+    for triple, names in placed.items():
+        sources = attested.get(triple)
+        if sources:
+            assert names == {"https://w3id.org/caregraph/id/graph-" + s.rsplit("/", 1)[-1] for s in sources}, triple
+        else:
+            assert len(names) == 1 and names < {"https://w3id.org/caregraph/id/graph-ontology",
+                                                "https://w3id.org/caregraph/id/graph-calendar"}, triple
+
+
+def test_trig_places_a_record_pointing_at_a_blank_node_with_the_record(tmp_path):
+    """Blank nodes are relabelled for the export; the triple still goes to its record's source."""
+    record = tmp_path / "record.ttl"
+    record.write_text("""
+        @prefix cg: <https://w3id.org/caregraph/def#> . @prefix cgd: <https://w3id.org/caregraph/id/> .
+        @prefix prov: <http://www.w3.org/ns/prov#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        cgd:source-999 a cg:SourceDocument .
+        cgd:quote-999 a cg:Quotation ; prov:wasQuotedFrom cgd:source-999 .
+        cgd:funding-999 a cg:FundingAllocation ; prov:wasDerivedFrom cgd:quote-999 ;
+            cg:recipient [ a cg:AccountableCareSystem ; rdfs:label "Dorset"@en ] .
+    """)
+    small = CareGraph.from_files([record], project=None)
+    quads = list(ox.parse(input=serialize(small, "trig"), format=ox.RdfFormat.TRIG))
+    (recipient,) = [q for q in quads if q.predicate.value == "https://w3id.org/caregraph/def#recipient"]
+    assert isinstance(recipient.object, ox.BlankNode)
+    assert recipient.graph_name.value == "https://w3id.org/caregraph/id/graph-source-999"

@@ -39,10 +39,16 @@ def test_the_class_hierarchy_the_sources_describe(graph, term, parent):
 @pytest.mark.parametrize("term, standard", [
     ("Partnership", "org:OrganizationalCollaboration"), ("Membership", "org:Membership"),
     ("Evolution", "org:ChangeEvent"), ("Renaming", "org:ChangeEvent"), ("Merger", "org:ChangeEvent"),
-    ("Quotation", "prov:Entity"), ("Claim", "rdf:Statement"), ("Provider", "org:Organization"),
+    ("Quotation", "prov:Entity"), ("Provider", "org:Organization"),
 ])
 def test_classes_align_with_the_standard_vocabularies(graph, term, standard):
     assert ask(graph, f"ASK {{ cg:{term} rdfs:subClassOf+ {standard} }}")
+
+
+def test_a_claim_points_to_rdf_statement_without_a_subclass_axiom(graph):
+    # OWL 2 DL reserves rdf:Statement, so the kinship is an annotation (tests/test_owl_profile.py).
+    assert ask(graph, "ASK { cg:Claim rdfs:seeAlso rdf:Statement }")
+    assert not ask(graph, "ASK { cg:Claim rdfs:subClassOf rdf:Statement }")
 
 
 @pytest.mark.parametrize("scheme, concepts", [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from caregraph.graph import as_stored, CareGraph, parse_turtle, parse_turtle_text
+from caregraph.graph import CareGraph, as_stored, parse_turtle, parse_turtle_text
 from caregraph.namespaces import CGD, curie
 from caregraph.provenance import normalise, unattested, verify_quotations
 from caregraph.tables import render_table
@@ -33,7 +33,8 @@ def _store(turtle: str) -> ox.Store:
 # --- the functions, on inline graphs ------------------------------------------------------------------------
 
 def test_normalise_folds_typography_and_white_space():
-    assert normalise("They\u2019re \u201cshadow\u201d \u2013 ACSs\n\n  \u2022 Dorset") == 'They\'re "shadow" - ACSs Dorset'
+    assert (normalise("They\u2019re \u201cshadow\u201d \u2013 ACSs\n\n  \u2022 Dorset")
+            == 'They\'re "shadow" - ACSs Dorset')
 
 
 def test_verify_quotations_counts_true_words_and_reports_false_ones(tmp_path):

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from caregraph.errors import InputError, ParseError, UnknownTermError
 from caregraph.namespaces import CG, XSD
@@ -177,14 +176,14 @@ def test_injection_attempts_are_just_literals(value, graph):
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40))
-def test_any_text_round_trips_as_one_literal(text):
+def test_any_text_round_trips_as_one_literal_trimmed_of_spaces_around_it(text):
     query = Query.from_text(NAME_QUERY)
     try:
         bound = query.bind({"name": text})
     except InputError as error:
         assert "\\u" in text.lower() and "escape" in str(error)
         return
-    assert QueryResult.from_oxigraph(ox.Store().query(bound)).rows == [(ox.Literal(text),)]
+    assert QueryResult.from_oxigraph(ox.Store().query(bound)).rows == [(ox.Literal(text.strip()),)]
 
 
 def test_several_values_give_one_row_each(graph):
@@ -381,3 +380,61 @@ def test_the_query_path_stays_free_of_rdflib_and_pyshacl(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
                           env={"CAREGRAPH_CACHE_DIR": str(tmp_path), "PATH": ""})
     assert done.stdout.splitlines()[-1] == "0 []", done.stderr
+
+
+# --- limits: deadlines, memory, SERVICE (caregraph.query.limits) ---------------------------------------------------
+
+_CROSS_JOIN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_run_stops_a_query_at_its_deadline(graph):
+    from caregraph.errors import QueryTimeout
+
+    with pytest.raises(QueryTimeout, match="stopped after 1 s"):
+        run(_CROSS_JOIN_COUNT, graph=graph, timeout=1)
+
+
+def test_a_query_with_a_deadline_gives_the_rows_it_gives_without_one(graph):
+    text = stored("concept-schemes").bind()
+    limited = run_embedded(graph, text, timeout=60)
+    assert limited.variables == run_embedded(graph, text).variables
+    assert limited.same_values(run_embedded(graph, text)) and len(limited) > 0
+
+
+def test_a_construct_with_a_deadline_gives_the_same_triples(graph):
+    text = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(?c = cg:PartnershipForm) }"
+    prepared = Query.from_text(text)
+    assert run_embedded(graph, prepared.text, timeout=60).same_values(run_embedded(graph, prepared.text))
+
+
+def test_a_query_over_the_memory_ceiling_is_stopped_without_touching_the_cache(graph, project, monkeypatch):
+    from caregraph.errors import LimitError
+    from caregraph.graph import CareGraph
+    from caregraph.query import limits
+
+    cached = CareGraph.load(project)  # the graph fixture has cached the store; this opens it
+    entry = cached.cache_entry
+    assert entry is not None
+    monkeypatch.setattr(limits, "MEMORY_BUDGET", 16 << 20)  # read by the child, after the fork
+    with pytest.raises(LimitError, match="more memory"):
+        run_embedded(cached, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", timeout=120)
+    assert cached.cache_entry == entry and entry.exists()  # an intact store is not blamed for the query
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 0, -5])
+def test_a_deadline_must_be_a_positive_finite_number(seconds, graph):
+    with pytest.raises(InputError, match="positive number of seconds"):
+        run("concept-schemes", graph=graph, timeout=seconds)
+
+
+def test_service_is_refused_in_embedded_queries_unless_allowed(graph):
+    text = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/query> { ?s ?p ?o } }"
+    with pytest.raises(InputError, match=r"<query>:1: SERVICE .*allow_service"):
+        run(text, graph=graph)
+    with pytest.raises(InputError, match="SERVICE"):
+        run_embedded(graph, Query.from_text(text).text)
+
+
+def test_service_in_a_string_or_comment_is_not_a_service_clause(graph):
+    result = run('SELECT ?x WHERE { BIND("SERVICE <http://x/>" AS ?x) } # SERVICE', graph=graph)
+    assert result.records() == [{"x": "SERVICE <http://x/>"}]

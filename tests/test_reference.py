@@ -10,6 +10,7 @@ import csv
 import shutil
 from collections import Counter, defaultdict
 from datetime import date
+from itertools import pairwise
 
 import pyoxigraph as ox
 import pytest
@@ -275,7 +276,7 @@ def test_the_code_history_agrees_with_the_crosswalk(graph, rows):
     for r in crosswalk:
         codes = [r["STP20CD"], r["STP21CD"], r["ICB22CD"], r["ICB23CD"]]
         assert {(r["ODS_CODE"], code) for code in codes} <= owned
-        for old, new in zip(codes, codes[1:]):
+        for old, new in pairwise(codes):
             if old != new:
                 changed += 1
                 assert (old, new) in replaced
@@ -383,14 +384,14 @@ def test_local_authorities_are_in_footprints_in_2019_and_2020_too(graph, rows):
         for r in rows(name):
             counts[(r[lad], r[stp])] += int(r["LSOA11_count"])
             totals[r[lad]] = int(r["LAD_LSOA11_total"])
-        found = {(l, s): (int(n), float(share)) for l, s, n, share in solutions(graph, f"""
+        found = {(la, st): (int(n), float(share)) for la, st, n, share in solutions(graph, f"""
             SELECT ?lad ?stp ?n ?share WHERE {{
               ?r a cg:PlaceInFootprint ; time:hasTime cgd:fy-{year}-{(year + 1) % 100} ; cg:place/cg:gssCode ?lad ;
                  cg:footprint/cg:gssCode ?stp ; cg:lsoaCount ?n ; cg:shareOfPlace ?share }}""",
             "lad", "stp", "n", "share")}
         assert {pair: n for pair, (n, _) in found.items()} == dict(counts), year
-        for (l, s), (n, share) in found.items():
-            assert share == pytest.approx(n / totals[l], abs=5e-5), (year, l, s)
+        for (la, st), (n, share) in found.items():
+            assert share == pytest.approx(n / totals[la], abs=5e-5), (year, la, st)
 
 
 # --- provenance ----------------------------------------------------------------------------------------------------

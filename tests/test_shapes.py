@@ -1,7 +1,9 @@
 """The shapes in ontology/shapes/: consistent with the ontology, written for researchers, and each rule caught.
 
-Every invalid example in examples/invalid/ breaks exactly one rule; the table below names the shape and property
-that must catch it (the rule each example was written to break), and the message must be that shape's own.
+Every invalid example in examples/invalid/ breaks exactly one rule of the shapes; the table below names the shape
+and property that must catch it (the rule each example was written to break), and the message must be that
+shape's own. Most leave out the claims that would attest their statements, which are not what they show, so the
+record gate also reports those statements as unattested (cgsh:AttestedTriplesShape).
 Examples are validated in the context of tests/fixtures/context.ttl, a small stand-in for the shared entities
 they point at, so these tests do not depend on what data/ holds.
 """
@@ -38,6 +40,7 @@ INVALID = {
                                 "sh:MinCountConstraintComponent"),
     "claim-without-subject": ("cgsh:ClaimShape-subject", "rdf:subject", "sh:MinCountConstraintComponent"),
     "date-not-a-calendar-term": ("cgsh:DatedRecordShape-hasTime", "time:hasTime", "sh:NodeKindConstraintComponent"),
+    "dated-name-without-a-date": ("cgsh:DatedNameShape-oneDate", "time:hasTime", "sh:SPARQLConstraintComponent"),
     "designation-without-area": ("cgsh:DesignationShape-designatedArea", "cg:designatedArea",
                                  "sh:MinCountConstraintComponent"),
     "evolution-runs-backwards": ("cgsh:EvolutionShape-direction", "org:originalOrganization",
@@ -58,6 +61,7 @@ INVALID = {
     "population-without-dataset": ("cgsh:PopulationShape-dataSet", "qb:dataSet", "sh:MinCountConstraintComponent"),
     "population-without-date": ("cgsh:PopulationShape-hasTime", "time:hasTime", "sh:MinCountConstraintComponent"),
     "population-without-unit": ("cgsh:PopulationShape-unit", "cg:unitOfMeasure", "sh:MinCountConstraintComponent"),
+    "quotation-not-in-its-source": ("cgsh:QuotedWordsShape", "prov:value", ""),
     "quotation-without-source": ("cgsh:QuotationShape-wasQuotedFrom", "prov:wasQuotedFrom",
                                  "sh:MinCountConstraintComponent"),
     "quotation-without-words": ("cgsh:QuotationShape-value", "prov:value", "sh:MinCountConstraintComponent"),
@@ -66,9 +70,11 @@ INVALID = {
     "role-period-without-time": ("cgsh:RolePeriodShape-hasTime", "time:hasTime", "sh:MinCountConstraintComponent"),
     "share-of-place-above-one": ("cgsh:PlaceInFootprintShape-shareOfPlace", "cg:shareOfPlace",
                                  "sh:MaxInclusiveConstraintComponent"),
-    "source-without-date-as-given": ("cgsh:SourceShape-dateAsGiven", "cg:dateAsGiven", "sh:MinCountConstraintComponent"),
+    "source-without-date-as-given": ("cgsh:SourceShape-dateAsGiven", "cg:dateAsGiven",
+                                     "sh:MinCountConstraintComponent"),
     "source-without-publisher-or-author": ("cgsh:SourceResponsibilityShape", "", "sh:OrConstraintComponent"),
     "source-without-title": ("cgsh:SourceShape-title", "dcterms:title", "sh:MinCountConstraintComponent"),
+    "statement-not-attested": ("cgsh:AttestedTriplesShape", "skos:altLabel", ""),
     "status-from-wrong-scheme": ("cgsh:DesignationShape-status", "cg:status", "sh:NodeConstraintComponent"),
     "stp-evolved-from-acs": ("cgsh:PartnershipShape-evolutionDirection", "cg:evolvedFrom",
                              "sh:SPARQLConstraintComponent"),
@@ -77,6 +83,10 @@ INVALID = {
     "wave-number-not-a-positive-integer": ("cgsh:DesignationWaveShape-waveNumber", "cg:waveNumber",
                                            "sh:MinInclusiveConstraintComponent"),
 }
+
+# Rules that necessarily catch an example too: a blank node where a shape asks for an IRI breaks that shape's
+# sh:nodeKind as well, which standard SHACL reports beside the named-nodes convention.
+ALSO = {"blank-node": {"cgsh:FinancialArrangementShape-recipient"}}
 
 # Ranges that the shapes check as xsd:integer with a lower bound, because the embedded store keeps every
 # integer-derived literal as xsd:integer (see the header of ontology/shapes/shared.ttl).
@@ -261,7 +271,9 @@ def test_invalid_example_fails_with_its_rule_and_message(name, context_graph, sh
     assert not report.conforms
     caught = [r for r in violations if r.shape == shape and r.path == path and r.component == component]
     assert caught, [(r.shape, r.path, r.component) for r in violations]
-    assert {r.shape for r in violations} == {shape}
+    assert {r.shape for r in violations} - ({"cgsh:AttestedTriplesShape"} - {shape}) == {shape} | ALSO.get(name, set())
+    unattested = [r for r in violations if r.shape == "cgsh:AttestedTriplesShape"]
+    assert all(r.file == f"examples/invalid/{name}.ttl" and r.line > 0 for r in unattested)
     if shape.startswith("cgsh:") and shapes.value(URIRef(expand(shape)), SH.message) is not None:
         assert _message_pattern(shapes, shape).match(caught[0].message), caught[0].message
     assert all(r.hint for r in caught)
@@ -271,7 +283,7 @@ def test_undeclared_term_suggests_the_declared_one(context_graph):
     from caregraph.validate import validate_records
 
     report = validate_records([EXAMPLES / "invalid" / "undeclared-term.ttl"], context_graph)
-    (result,) = report.results
+    (result,) = [r for r in report.results if r.shape == "cgsh:DeclaredTermsShape"]
     assert result.message == ("cg:coverPlace is not a property the caregraph ontology declares; did you mean "
                               "cg:coversPlace?")
 
@@ -321,9 +333,10 @@ def test_example_quotations_are_verbatim_from_their_sources(project, sources_dir
     graph = CareGraph.from_files([*project.ontology_files(), CONTEXT, *examples], project=project)
     reference_dir = sources_dir.parent / "data"
     counts, problems = verify_quotations(graph.store, sources_dir, reference_dir)
-    # The quotation examples that are broken on purpose have no words or no source.
+    # The quotation examples that are broken on purpose have no words, no source, or words not in it.
     expected_broken = {"https://w3id.org/caregraph/id/quote-000-empty-example",
-                       "https://w3id.org/caregraph/id/quote-000-frimley-example"}
+                       "https://w3id.org/caregraph/id/quote-000-frimley-example",
+                       "https://w3id.org/caregraph/id/quote-004-invented-example"}
     assert {p.quotation for p in problems} == expected_broken, problems
     quotations = {q.subject.value for q in graph.store.quads_for_pattern(
         None, ox.NamedNode(RDF + "type"), ox.NamedNode(CG + "Quotation"))}

@@ -15,8 +15,17 @@ import pyoxigraph as ox
 import pytest
 
 from caregraph.namespaces import CG, ONTOLOGY_IRI, PREFIXES, RDF, sparql_prologue
-from caregraph.query import (LIBRARY_FIELDS, QueryResult, catalogue, comparable, library, run_embedded, run_remote,
-                             stored, to_term)
+from caregraph.query import (
+    LIBRARY_FIELDS,
+    QueryResult,
+    catalogue,
+    comparable,
+    library,
+    run_embedded,
+    run_remote,
+    stored,
+    to_term,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED = Path(__file__).resolve().parent / "expected"

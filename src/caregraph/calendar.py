@@ -32,6 +32,7 @@ TEMPORAL_PROPERTIES = (
     "http://www.w3.org/ns/org#memberDuring",
     "https://w3id.org/caregraph/def#goLive",
     "https://w3id.org/caregraph/def#targetDate",
+    "https://w3id.org/caregraph/def#recordedAsOf",
 )
 """Properties whose objects are calendar terms; the build describes every calendar IRI they point at."""
 
@@ -93,6 +94,11 @@ def _span(iri: str) -> tuple[str, date | None, date | None]:
     # against the record that points at it (see ontology/shapes/change.ttl); validate_iri rejects it.
     first, last = _day(*g[:3], iri), _day(*g[3:], iri)
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}", first, last
+
+
+def span(iri: str) -> tuple[date | None, date | None]:
+    """(first day, last day) of a calendar IRI; the last day is None when open-ended."""
+    return _span(iri)[1:]
 
 
 def day_iri(d: date) -> str:

@@ -45,7 +45,7 @@ class Check:
     fix: str
     description: str = ""
     sparql: str | None = None
-    function: Callable[["_Context"], Iterable[Finding]] | None = field(default=None, compare=False)
+    function: Callable[[_Context], Iterable[Finding]] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -164,8 +164,8 @@ def _undeclared_terms(context: _Context) -> Iterable[Finding]:
         for iri in iris_in_query(path.read_text(encoding="utf-8")):
             used.setdefault(iri, context.project.relative(path))
     for iri in sorted(used):
-        if vocabulary.checks(iri) and not vocabulary.declares(iri):
-            close = vocabulary.suggestions(iri)
+        close = vocabulary.undeclared(iri)
+        if close is not None:
             yield Finding("undeclared-term", "ERROR", curie(iri), "used in",
                           used[iri] + (f"; did you mean {' or '.join(close)}?" if close else ""))
 

@@ -5,31 +5,28 @@ rdflib (see bench/). rdflib is used only where a library needs it (pyshacl, the 
 :meth:`CareGraph.to_rdflib`, and is never imported on the query path.
 
 Loading the shipped graph parses every Turtle file of the project once and keeps the result as an on-disk store
-in the cache folder (``CAREGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/caregraph``), keyed by the names, sizes
-and modification times of the files; later loads open that store read-only, so a command-line query starts in
-milliseconds. The cache is only an optimisation: if it cannot be written the graph is simply built in memory.
+in the cache folder (``CAREGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/caregraph``), keyed on the contents of the
+files and checked on every open (:mod:`caregraph.cache`); later loads open that store read-only, so a command-line
+query starts in milliseconds. The cache is only an optimisation: if it cannot be written the graph is simply built
+in memory, and a damaged entry is discarded and rebuilt.
 """
 
 from __future__ import annotations
 
 import os
-import zlib
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__
+from .cache import cache_root
 from .errors import InputError, ParseError
 from .project import Project
 
 # shutil, tempfile and caregraph.calendar are imported where a graph is built or cached, not here: a
 # command-line query that opens the cached store never needs them, and every import adds to its start-up.
-
-_CACHE_GENERATIONS_KEPT = 3
-# A staging folder this old was left by a process that died while writing; a live one is minutes old at most.
-_ABANDONED_STAGING_SECONDS = 3600
 
 
 def _to_term(value: object) -> ox.NamedNode | ox.Literal:
@@ -82,10 +79,18 @@ def parse_turtle_text(text: str, *, display: str = "<text>") -> list[ox.Triple]:
 
 def _parse_error(shown: str, error: SyntaxError) -> ParseError:
     message = str(error.args[0] if error.args else error)
-    # Oxigraph starts its message with the position, which ParseError already puts after the file name.
-    if message.startswith("Parser error at line "):
-        message = message.split(": ", 1)[-1]
+    # Oxigraph starts its message with the position ("at line 3 between columns 1 and 4", or "between line 3
+    # column 18 and line 5 column 2"), which ParseError already puts after the file name: one position is enough.
+    message = re.sub(r"^Parser error (?:at|between) line [^:]*: ", "", message)
     return ParseError(shown, message, error.lineno, error.offset)
+
+
+def _shown(project: Project, path: Path) -> str:
+    """A file's name for messages, relative to the project; without resolving links, which a loop would fail."""
+    try:
+        return str(path.relative_to(project.root))
+    except ValueError:
+        return str(path)
 
 
 def as_stored(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -100,7 +105,7 @@ def data_triples(project: Project) -> list[ox.Triple]:
     """The triples of the project's data/ files (not the ontology's, not the calendar's), as the store holds them."""
     triples: list[ox.Triple] = []
     for path in project.data_files():
-        triples.extend(parse_turtle(path, display=project.relative(path)))
+        triples.extend(parse_turtle(path, display=_shown(project, path)))
     return as_stored(triples)
 
 
@@ -120,122 +125,82 @@ def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     return triples
 
 
-def _cache_key(files: list[Path]) -> bytes:
-    """What a cached store depends on: caregraph's version and the name, size and modification time of each file."""
-    parts = [__version__]
-    for path in files:
-        stat = path.stat()
-        parts.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}")
-    return "\0".join(parts).encode()
-
-
-def _fingerprint(key: bytes) -> str:
-    """The cache folder's name: two checksums of the key. The folder keeps the whole key, which every load
-    compares, so a collision costs a rebuild, never a wrong graph. (zlib, not hashlib: importing hashlib loads
-    OpenSSL, a noticeable part of a command-line query's start-up; see bench/README.md.)"""
-    return f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}"
-
-
-def _stored_key(location: Path) -> bytes | None:
-    try:
-        return (location / "complete").read_bytes()
-    except OSError:
-        return None
-
-
-def cache_root() -> Path:
-    explicit = os.environ.get("CAREGRAPH_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "caregraph"
-
-
 class CareGraph:
     """The caregraph graph: ontology and data merged, with the calendar described, in a pyoxigraph store."""
 
-    def __init__(self, store: ox.Store, project: Project | None = None, files: Iterable[Path] = ()):
+    def __init__(self, store: ox.Store, project: Project | None = None, files: Iterable[Path] = (),
+                 cache_entry: Path | None = None):
         self.store = store
         self.project = project
         self.files = list(files)
+        self.cache_entry = cache_entry
+        """The cache entry whose store this graph reads, if it reads one (see :meth:`discard_cache`)."""
 
     # --- construction --------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, project: Project | None = None, *, cache: bool = True, in_memory: bool = False) -> "CareGraph":
-        """The project's graph (ontology and data), from the cache when its files have not changed.
+    def load(cls, project: Project | None = None, *, cache: bool = True, in_memory: bool = False) -> CareGraph:
+        """The project's graph (ontology and data), from the cache when its files' contents have not changed.
 
         The cached store is opened read-only on disk, which takes milliseconds: right for the command line, which
         runs one query per process. ``in_memory`` copies it into memory instead — a fraction of a second more —
         and queries over a large graph then run several times faster (bench/README.md): right for a session
-        that asks many questions.
+        that asks many questions. A cache entry that is damaged, or fails to open or read, is discarded and the
+        graph rebuilt from the files, with one line on stderr.
         """
+        from . import cache as disk_cache
+
         project = project or Project.locate()
         files = project.graph_files()
         if not cache:
             return cls.from_files(files, project=project)
-        key = _cache_key(files)
-        location = cache_root() / _fingerprint(key)
-        if _stored_key(location) == key:
+        sources = disk_cache.Sources(files, [_shown(project, f) for f in files])
+        root = cache_root()
+        entry = disk_cache.find(sources, root)
+        if entry is not None:
             try:
-                on_disk = ox.Store.read_only(str(location / "store"))
-            except OSError:
-                pass  # a damaged cache entry is rebuilt below
-            else:
+                on_disk = ox.Store.read_only(str(entry / "store"))
                 if not in_memory:
-                    return cls(on_disk, project, files)
+                    return cls(on_disk, project, files, cache_entry=entry)
                 store = ox.Store()
                 store.extend(on_disk)
                 return cls(store, project, files)
+            except Exception as error:  # noqa: BLE001 — whatever RocksDB reports, the entry is rebuilt
+                disk_cache.discard(entry, " ".join(str(error).split())[:200] or type(error).__name__)
         graph = cls.from_files(files, project=project)
-        graph._write_cache(location, key)
+        disk_cache.write(graph.store, sources, root)
         return graph
 
+    def discard_cache(self, reason: str) -> None:
+        """Discard the cache entry this graph reads (it failed while being read), with one line on stderr."""
+        from . import cache as disk_cache
+
+        if self.cache_entry is not None and self.cache_entry.exists():
+            disk_cache.discard(self.cache_entry, reason)
+        self.cache_entry = None
+
+    def rebuild_after_damage(self, reason: str) -> None:
+        """The cached store failed while being read: discard it and hold the graph rebuilt from the files."""
+        self.discard_cache(reason)
+        fresh = CareGraph.load(self.project) if self.project else CareGraph.from_files(self.files)
+        self.store, self.cache_entry = fresh.store, fresh.cache_entry
+
     @classmethod
-    def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> "CareGraph":
+    def from_files(cls, files: Iterable[str | os.PathLike[str]], *, project: Project | None = None) -> CareGraph:
         """A graph of the given Turtle files, with the calendar described; nothing is cached."""
         paths = [Path(f) for f in files]
         store = ox.Store()
         for path in paths:
-            load_turtle(store, path, display=project.relative(path) if project else str(path))
+            load_turtle(store, path, display=_shown(project, path) if project else str(path))
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
         return cls(store, project, paths)
 
     @classmethod
-    def from_triples(cls, triples: Iterable[ox.Triple], *, project: Project | None = None) -> "CareGraph":
+    def from_triples(cls, triples: Iterable[ox.Triple], *, project: Project | None = None) -> CareGraph:
         store = ox.Store()
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in calendar_triples(store))
         return cls(store, project)
-
-    def _write_cache(self, location: Path, key: bytes) -> None:
-        import shutil
-        import tempfile
-        import time
-
-        root = location.parent
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
-            disk = ox.Store(str(staging / "store"))
-            disk.bulk_extend(self.store)
-            disk.flush()
-            del disk  # closes the database before it is moved
-            (staging / "complete").write_bytes(key)
-            try:
-                staging.rename(location)
-            except OSError:
-                shutil.rmtree(staging, ignore_errors=True)  # another process cached the same graph first
-            generations = sorted((p for p in root.iterdir() if not p.name.startswith(".")),
-                                 key=lambda p: p.stat().st_mtime, reverse=True)
-            for stale in generations[_CACHE_GENERATIONS_KEPT:]:
-                shutil.rmtree(stale, ignore_errors=True)
-            now = time.time()
-            for abandoned in root.glob(".building-*"):
-                if now - abandoned.stat().st_mtime > _ABANDONED_STAGING_SECONDS:
-                    shutil.rmtree(abandoned, ignore_errors=True)
-        except OSError:
-            pass  # the cache is an optimisation; without it every load parses the files again
 
     # --- reading -------------------------------------------------------------------------------------------
 

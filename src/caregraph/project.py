@@ -9,9 +9,12 @@ A *project* is a folder laid out like the caregraph repository::
     data/reference/         copies of the reference data files the importer reads
     queries/*.rq            stored queries
 
-The project in use is, in order: the ``--root`` option or ``CAREGRAPH_ROOT``; the checkout this package runs from
-(an editable install); the copy packaged inside the installed wheel. Source documents, which caregraph quotes but
-does not redistribute, are found through ``--sources``, ``CAREGRAPH_SOURCES`` or ``../shared/sources`` beside the
+The project in use is, in order: the ``--root`` option or ``CAREGRAPH_ROOT``; the caregraph checkout that contains
+the current folder (found as git finds its repository: this folder, then each parent in turn); else the copy the
+installed package carries (inside the wheel, or the checkout of an editable install). That last copy is
+*read-only*: it belongs to the installation, a reinstall replaces it, and a record written there would be lost,
+so `add` and `remove` refuse it and say how to choose a project. Source documents, which caregraph quotes but does
+not redistribute, are found through ``--sources``, ``CAREGRAPH_SOURCES`` or ``../shared/sources`` beside the
 project.
 """
 
@@ -25,6 +28,11 @@ from .errors import InputError
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def is_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is the root of a caregraph project: it holds the ontology's root file and a data/ folder."""
+    return (folder / "ontology" / "caregraph.ttl").is_file() and (folder / "data").is_dir()
+
+
 class Project:
     """A project folder, compared by its root.
 
@@ -32,10 +40,11 @@ class Project:
     behind it) made a sixth of a command-line query's start-up (bench/README.md).
     """
 
-    __slots__ = ("root",)
+    __slots__ = ("root", "read_only")
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = root
+        self.read_only = read_only  # the installed copy: read from, never written to
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Project) and other.root == self.root
@@ -44,10 +53,10 @@ class Project:
         return hash(self.root)
 
     def __repr__(self) -> str:
-        return f"Project(root={self.root!r})"
+        return f"Project(root={self.root!r}, read_only={self.read_only!r})"
 
     @classmethod
-    def locate(cls, root: str | os.PathLike[str] | None = None) -> "Project":
+    def locate(cls, root: str | os.PathLike[str] | None = None) -> Project:
         """The project at ``root``, or the default one (see the module documentation)."""
         if root is None:
             root = os.environ.get("CAREGRAPH_ROOT") or None
@@ -56,10 +65,23 @@ class Project:
             if not project.ontology_dir.is_dir():
                 raise InputError(f"{project.root} is not a caregraph project: it has no ontology/ folder")
             return project
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if is_checkout(folder):
+                return cls(folder)
         for candidate in (_PACKAGE_DIR.parents[1], _PACKAGE_DIR / "resources"):
             if (candidate / "ontology").is_dir():
-                return cls(candidate)
+                return cls(candidate, read_only=True)
         raise InputError("cannot find caregraph's ontology and data; pass --root pointing at a caregraph checkout")
+
+    def writable(self, target: Path) -> None:
+        """Refuse to write ``target`` into the installed copy, saying where it would have gone and what to do."""
+        if self.read_only:
+            raise InputError(
+                f"not inside a caregraph project: would have written {target}, into the copy installed with "
+                "caregraph, which is read-only (a reinstall would lose it)",
+                hint="run the command inside your caregraph checkout, or pass --root DIR (or set CAREGRAPH_ROOT) "
+                     "to name the project to write to")
 
     @property
     def ontology_dir(self) -> Path:

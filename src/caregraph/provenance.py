@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,50 +66,73 @@ def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def verify_quotations(store: ox.Store, sources_dir: Path, reference_dir: Path) -> tuple[
+def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], reference_dir: Path) -> tuple[
         dict[str, int], list[QuotationProblem]]:
     """Check every quotation against the text of its source.
 
-    Returns the number of verified quotations per source and the problems: a quotation with no text or no
-    source, a source with no file, a file that cannot be read, or words that do not occur in the file.
+    A source document's text is looked for in ``sources_dir``, or in each of several folders in turn (a new
+    record's own source beside the shipped ones). Returns the number of verified quotations per source and the
+    problems: a quotation with no text or no source, a source with no file, a file that cannot be found or read,
+    or words that do not occur in the file.
     """
+    folders = [sources_dir] if isinstance(sources_dir, Path) else list(sources_dir)
     texts: dict[str, str | None] = {}
     counts: dict[str, int] = defaultdict(int)
     problems: list[QuotationProblem] = []
     for quotation, text, source, kind, file in _evidence(store):
-        def problem(message: str) -> None:
+        message = _unverified(text, source, kind, file, folders, reference_dir, texts)
+        if message:
             problems.append(QuotationProblem(quotation, source, text, message))
-
-        if not text.strip():
-            problem("the quotation has no words (prov:value)")
-            continue
-        if not source:
-            problem("the quotation names no source (prov:wasQuotedFrom)")
-            continue
-        if not kind or not file:
-            problem("its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile")
-            continue
-        path = (sources_dir if kind == CG + "SourceDocument" else reference_dir) / file
-        if source not in texts:
-            try:
-                texts[source] = normalise(path.read_text(encoding="utf-8"))
-            except OSError as error:
-                texts[source] = None
-                problem(f"cannot read {path}: {error.strerror or error}")
-                continue
-        if texts[source] is None:
-            continue
-        if normalise(text) not in texts[source]:
-            problem(f"the words do not occur in {file}")
-            continue
-        counts[source] += 1
+        elif texts.get(source) is not None:
+            counts[source] += 1
     return dict(counts), problems
+
+
+def _unverified(text: str, source: str, kind: str, file: str, folders: list[Path], reference_dir: Path,
+                texts: dict[str, str | None]) -> str | None:
+    """Why a quotation cannot be verified, or None: verified, or its source's file could not be read, which is
+    reported once. ``texts`` keeps each source's normalised text (None when unreadable) for its other quotations."""
+    if not text.strip():
+        return "the quotation has no words (prov:value)"
+    if not source:
+        return "the quotation names no source (prov:wasQuotedFrom)"
+    if not kind or not file:
+        return "its source is not a cg:SourceDocument or cg:ReferenceDataset with a cg:sourceFile"
+    if kind == CG + "SourceDocument":
+        path = next((folder / file for folder in folders if (folder / file).is_file()), None)
+    else:
+        path = reference_dir / file
+    if path is None:
+        return (f"cannot find {file}, the text of its source, in "
+                + (", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"))
+    if source not in texts:
+        try:
+            texts[source] = normalise(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            texts[source] = None
+            return f"cannot read {path}: {error.strerror or error}"
+    if texts[source] is None:
+        return None
+    if normalise(text) not in texts[source]:
+        return f"the words do not occur in {file}"
+    return None
 
 
 def attestations(store: ox.Store) -> dict[tuple, set[str]]:
     """Map each attested triple (as a tuple of oxigraph terms) to the IRIs of the sources that attest it."""
     by_triple: dict[tuple, set[str]] = defaultdict(set)
-    record_sources: dict = defaultdict(set)
+    for node, sources in record_sources(store).items():
+        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+    for key, sources in statement_sources(store).items():
+        by_triple[key] |= sources
+    return by_triple
+
+
+def record_sources(store: ox.Store) -> dict[object, set[str]]:
+    """Sourced records — derived from a quotation, quotations, the sources themselves — mapped to the IRIs of
+    their sources: every triple about such a record is attested by them."""
+    by_node: dict = defaultdict(set)
     query_records = sparql_prologue() + """
         SELECT ?node ?source WHERE {
           { ?node prov:wasDerivedFrom ?q . ?q a cg:Quotation ; prov:wasQuotedFrom ?source }
@@ -117,10 +140,13 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
           UNION { ?node a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) BIND(?node AS ?source) }
         }"""
     for s in store.query(query_records):
-        record_sources[s["node"]].add(s["source"].value)
-    for node, sources in record_sources.items():
-        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            by_triple[(quad.subject, quad.predicate, quad.object)] |= sources
+        by_node[s["node"]].add(s["source"].value)
+    return by_node
+
+
+def statement_sources(store: ox.Store) -> dict[tuple, set[str]]:
+    """The triples attested one by one — claimed, or a source's publisher — mapped to their sources' IRIs."""
+    by_triple: dict[tuple, set[str]] = defaultdict(set)
     # The publisher a source document or dataset names is described, as far as its name and kind, by that
     # evidence's own metadata; anything more said about it needs a claim like any other statement.
     query_publishers = sparql_prologue() + """
@@ -136,8 +162,7 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
                  prov:wasDerivedFrom ?q . ?q prov:wasQuotedFrom ?source .
         }"""
     for s in store.query(query_claims):
-        key = (s["s"], s["p"], s["o"])
-        by_triple[key].add(s["source"].value)
+        by_triple[(s["s"], s["p"], s["o"])].add(s["source"].value)
     return by_triple
 
 

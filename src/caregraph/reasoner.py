@@ -18,7 +18,6 @@ import pyoxigraph as ox
 from .namespaces import OWL, RDF, RDFS
 from .rdflib_terms import to_oxigraph_term
 
-
 _AXIOM_PREDICATES = {RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf",
                      OWL + "equivalentProperty", OWL + "propertyChainAxiom"}
 _PROPERTY_CHARACTERISTICS = {OWL + c for c in ("FunctionalProperty", "InverseFunctionalProperty", "TransitiveProperty",

@@ -57,5 +57,7 @@ def _render_records(headers: Sequence[str], cells: list[list[str]], title: str |
     out = [title] if title else []
     for number, row in enumerate(cells, start=1):
         out.append(f"-[ row {number} ]" + "-" * max(0, name_width - 4))
-        out.extend(f"{header.ljust(name_width)}  {value}".rstrip() for header, value in zip(headers, row))
+        # A short row shows the columns it has, as in the aligned table.
+        out.extend(f"{header.ljust(name_width)}  {value}".rstrip()
+                   for header, value in zip(headers, row, strict=False))
     return "\n".join(out)

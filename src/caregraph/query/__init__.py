@@ -38,7 +38,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import EndpointError, InputError, ParseError, UnknownTermError
+from ..errors import (
+    CaregraphError,
+    EndpointError,
+    InputError,
+    ParseError,
+    QueryTimeout,
+    StorageError,
+    UnknownTermError,
+    printable,
+    shorten,
+    unreachable,
+)
 from ..namespaces import PREFIXES, XSD, term_text
 
 # datetime and decimal are imported in the functions that convert values: a command-line query never needs
@@ -46,8 +57,9 @@ from ..namespaces import PREFIXES, XSD, term_text
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
-DEFAULT_TIMEOUT = 60.0
-"""Seconds to wait for a SPARQL endpoint's answer before giving up."""
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a query may take, embedded or on an endpoint, before it is stopped: the default of ``run`` and of the
+command line's ``--timeout`` (five minutes; every stored query takes well under a second on the shipped graph)."""
 
 # --- parameter types ---------------------------------------------------------------------------------------------
 
@@ -80,7 +92,10 @@ def _canonical_date(text: str) -> str:
 
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError("a date such as 2017-06-15")
-    return datetime.date.fromisoformat(text).isoformat()
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"a date that exists, such as 2017-06-15 ({text} is not a day of the calendar)") from None
 
 
 def _canonical_year(text: str) -> str:
@@ -103,12 +118,13 @@ _TYPED: dict[str, tuple[str, object]] = {
     "gYear": (XSD + "gYear", _canonical_year),
     "gYearMonth": (XSD + "gYearMonth", _canonical_year_month),
 }
-PARAMETER_TYPES = ("iri", "string", "string@LANG", *_TYPED)
-"""The types a parameter may declare; ``string@LANG`` stands for a language such as ``string@en``."""
+PARAMETER_TYPES = ("iri", "string", "string@LANG", "ods", "gss", *_TYPED)
+"""The types a parameter may declare; ``string@LANG`` stands for a language such as ``string@en``; ``ods`` and ``gss``
+are codes, which accept what researchers type (see :mod:`caregraph.query.codes`)."""
 
 
 def _valid_type(name: str) -> bool:
-    if name in ("iri", "string") or name in _TYPED:
+    if name in ("iri", "string", "ods", "gss") or name in _TYPED:
         return True
     base, at, language = name.partition("@")
     return base == "string" and bool(at) and bool(_LANGUAGE_TAG.fullmatch(language))
@@ -129,10 +145,16 @@ def _expand_iri(text: str, prefixes: Mapping[str, str]) -> str:
 def to_term(type_name: str, text: str, prefixes: Mapping[str, str] = PREFIXES) -> ox.NamedNode | ox.Literal:
     """The RDF term that the value ``text`` of a parameter of type ``type_name`` stands for.
 
-    Raises ``ValueError`` whose message says what a value of the type looks like.
+    Raises ``ValueError`` whose message says what a value of the type looks like. Every kind of value is trimmed
+    of the spaces around it; codes are upper-cased.
     """
+    text = text.strip()
+    if type_name in ("ods", "gss"):
+        if not text:
+            raise ValueError("a code such as 02N (ODS) or E54000035 (GSS), or the name of what it identifies")
+        return ox.Literal(text.upper())
     if type_name == "iri":
-        iri = _expand_iri(text.strip(), prefixes)
+        iri = _expand_iri(text, prefixes)
         try:
             return ox.NamedNode(iri)
         except ValueError as error:
@@ -145,7 +167,7 @@ def to_term(type_name: str, text: str, prefixes: Mapping[str, str] = PREFIXES) -
         language = type_name.partition("@")[2]
         return ox.Literal(text, language=language) if language else ox.Literal(text)
     datatype, canonical = _TYPED[type_name]
-    return ox.Literal(canonical(text.strip()), datatype=ox.NamedNode(datatype))
+    return ox.Literal(canonical(text), datatype=ox.NamedNode(datatype))
 
 
 def sparql_term(term: Term | None) -> str:
@@ -361,6 +383,7 @@ class Query:
     form: str
     text: str
     prefixes: dict[str, str]
+    service_line: int | None
     _slots: dict[str, tuple[int, int]]
 
     def __init__(self, source: str, display: str, slug: str | None = None, summary: str | None = None,
@@ -375,9 +398,12 @@ class Query:
 
     @classmethod
     def from_text(cls, text: str, display: str = "<query>", *, slug: str | None = None,
-                  require: Sequence[str] = ()) -> "Query":
-        """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line."""
-        header = _parse_header(text, display)
+                  require: Sequence[str] = (), parse_header: bool = True) -> Query:
+        """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line.
+
+        With ``parse_header=False`` the ``#+`` lines are comments like any other, as for a SPARQL endpoint, which
+        receives stored queries already bound (a PREFIX line before their header)."""
+        header = _parse_header(text, display) if parse_header else _Header()
         for key in require:
             if key not in header.fields:
                 raise ParseError(display, f"the header lacks '#+ {key}:' (every stored query has "
@@ -399,7 +425,7 @@ class Query:
 
     @classmethod
     def from_file(cls, path: str | Path, *, slug: str | None = None, display: str | None = None,
-                  require: Sequence[str] = ()) -> "Query":
+                  require: Sequence[str] = ()) -> Query:
         path = Path(path)
         shown = display or str(path)
         try:
@@ -427,14 +453,33 @@ class Query:
             if iri:
                 self.prefixes[match.group(1) or ""] = iri.group(1)
         self.form = self._check_syntax(prologue.count("\n"))
+        federated = _SERVICE.search(_mask(self.source))
+        self.service_line = _line_of(self.source, federated.start()) if federated else None
+        if federated and self.slug and "federated" not in self.tags:
+            raise ParseError(self.display, "the query uses SERVICE (another endpoint over the network), so its "
+                                           "tags must include 'federated'", self.service_line)
         keyword = _KEYWORD.search(masked)
         self._slots = _value_slots(masked, keyword)
         for parameter in self.parameters.values():
             self._check_default(parameter, self.text[: keyword.start()])
 
     def _check_syntax(self, offset_lines: int) -> str:
+        # Parsing is done by running the query on an empty store (pyoxigraph has no parser of its own to call).
+        # SERVICE would be run too, reaching the network: it is read as GRAPH, its grammatical twin, for the check.
+        masked = _mask(self.text)
+        checked = self.text
+        for found in reversed(list(_SERVICE.finditer(masked))):
+            silent = re.compile(r"\s+SILENT(?![\w:-])", re.I).match(masked, found.end())
+            end = silent.end() if silent else found.end()
+            checked = checked[: found.start()] + "GRAPH".ljust(end - found.start()) + checked[end:]
         try:
-            result = ox.Store().query(self.text)
+            result = ox.Store().query(checked)
+        except (RuntimeError, ValueError, OSError) as error:
+            message = " ".join(str(error).split())
+            if message.startswith("The custom function "):
+                message = (message.replace("The custom function", "the function", 1).replace(
+                    "is not supported", "is not one caregraph's engine knows (SPARQL 1.1 and XPath casts are)"))
+            raise InputError(f"{self.display}: {shorten(message, 300)}") from None
         except SyntaxError as error:
             match = _SYNTAX_ERROR.match(str(error))
             if not match:
@@ -495,7 +540,7 @@ class Query:
                 try:
                     terms.append(to_term(parameter.type, text, self.prefixes))
                 except ValueError as error:
-                    raise InputError(f"parameter {name!r} of {self._name()} takes {error}; got {text!r}",
+                    raise InputError(f"parameter {name!r} of {self._name()} takes {error}; got {shorten(text)!r}",
                                      hint=self._declared()) from None
             replacements.append((self._slots[name], " " + " ".join(sparql_term(t) for t in terms) + " "))
         text = self.text
@@ -555,8 +600,12 @@ def stored(name: str, queries_dir: str | Path | None = None) -> Query:
 
         queries_dir = Project.locate().queries_dir
     path = Path(queries_dir) / f"{name}.rq"
-    if path.name == f"{name}.rq" and path.is_file():  # a plain name, no folders: no need to list the library
-        stat = path.stat()
+    try:
+        plain = path.name == f"{name}.rq" and path.is_file()  # a plain name, no folders: no need to list the library
+        stat = path.stat() if plain else None
+    except OSError:  # a name too long for a file name, say: then it is no stored query's
+        plain = False
+    if plain:
         key = (str(path), stat.st_mtime_ns, stat.st_size)
         if key not in _STORED:
             if len(_STORED) > 1000:
@@ -689,6 +738,11 @@ def _prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
+def _shown(term: Term | None) -> str:
+    """A term as a table cell: its text, control characters escaped so that data cannot drive the terminal."""
+    return printable(term_text(term))
+
+
 class QueryResult:
     """What a query returns, embedded or remote: ``kind`` is ``select`` (``variables`` and ``rows`` of terms,
     ``None`` where unbound), ``ask`` (``boolean``) or ``graph`` (``triples``, for CONSTRUCT and DESCRIBE)."""
@@ -705,7 +759,7 @@ class QueryResult:
         return f"QueryResult({self.kind!r}, {shown})"
 
     @classmethod
-    def from_oxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> "QueryResult":
+    def from_oxigraph(cls, result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
         if isinstance(result, ox.QueryBoolean):
             return cls("ask", boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -730,9 +784,9 @@ class QueryResult:
         if self.kind == "graph":
             return [{"subject": to_python(t.subject), "predicate": to_python(t.predicate),
                      "object": to_python(t.object)} for t in self.triples]
-        return [{v: to_python(term) for v, term in zip(self.variables, row)} for row in self.rows]
+        return [{v: to_python(term) for v, term in zip(self.variables, row, strict=True)} for row in self.rows]
 
-    def same_values(self, other: "QueryResult") -> bool:
+    def same_values(self, other: QueryResult) -> bool:
         """Whether two results hold the same solutions (or triples, or answer), compared by RDF value, in any order."""
         return self.kind == other.kind and self._comparable() == other._comparable()
 
@@ -770,7 +824,8 @@ class QueryResult:
         if self.kind == "ask":
             document = {"head": {}, "boolean": self.boolean}
         else:
-            bindings = [{v: _json_term(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+            bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+                        for row in self.rows]
             document = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
         return ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
 
@@ -784,32 +839,167 @@ class QueryResult:
             headers = ("subject", "predicate", "object")
             from ..export import sorted_triples
 
-            rows = [tuple(map(term_text, (t.subject, t.predicate, t.object))) for t in sorted_triples(self.triples)]
+            rows = [tuple(_shown(term) for term in (t.subject, t.predicate, t.object))
+                    for t in sorted_triples(self.triples)]
         else:
-            headers, rows = self.variables, [tuple(map(term_text, row)) for row in self.rows]
+            headers, rows = self.variables, [tuple(map(_shown, row)) for row in self.rows]
         count = f"{len(rows)} {'row' if len(rows) == 1 else 'rows'}"
         return render_table(headers, rows, width=width, title=title) + "\n" + count
 
 
 # --- engines -----------------------------------------------------------------------------------------------------
 
-def run_embedded(graph, text: str) -> QueryResult:
-    """Run query text on a :class:`caregraph.graph.CareGraph` (its pyoxigraph store)."""
-    return QueryResult.from_oxigraph(graph.store.query(text))
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.I)
 
 
-def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
-    """Run query text on the SPARQL 1.1 endpoint at ``url`` through SPARQLWrapper; failures are EndpointError."""
+def service_line(text: str) -> int | None:
+    """The line of the first SERVICE clause of query text (outside strings, IRIs and comments), or None."""
+    found = _SERVICE.search(_mask(text))
+    return _line_of(text, found.start()) if found else None
+
+
+def refuse_service(where: str) -> InputError:
+    """The error for a SERVICE clause (at ``where``) in a query run embedded without allowing it."""
+    return InputError(f"{where}: SERVICE would send part of the query to another server over the network; "
+                      "embedded queries run offline unless --allow-service (allow_service=True) is given")
+
+
+def _classify(error: BaseException) -> str:
+    """The failure kind (see :class:`caregraph.query.limits.Failure`) of an error the engine raised."""
+    if isinstance(error, (SyntaxError, RuntimeError, ValueError, TypeError)):
+        return "input"  # a query the engine cannot evaluate, e.g. an unsupported function
+    if isinstance(error, OSError):
+        return "storage"
+    return "bug"
+
+
+def _engine_error(error: BaseException, federated: bool) -> CaregraphError:
+    """The one-line error for what the engine raised while evaluating a query in this process."""
+    message = " ".join(str(error).split())
+    if federated:  # the query itself was checked before it ran: what failed is the other endpoint
+        return EndpointError(f"a SERVICE endpoint failed: {shorten(message)}")
+    if isinstance(error, OSError):
+        return StorageError(f"the graph's store could not be read: {shorten(message)}")
+    return InputError(f"the query cannot be evaluated: {shorten(message)}")
+
+
+def run_embedded(graph, text: str, *, timeout: float | None = None, allow_service: bool = False,
+                 stream: str | None = None, deliver=None) -> QueryResult | None:
+    """Run query text on a :class:`caregraph.graph.CareGraph` (its pyoxigraph store).
+
+    ``timeout`` (seconds; None: no limit) is a deadline for the whole query. With a deadline the query runs in a
+    child process that is killed when the deadline passes or on Ctrl-C, under a memory ceiling
+    (:mod:`caregraph.query.limits`), and :class:`caregraph.errors.QueryTimeout` is raised; without one it runs
+    here. SERVICE clauses are refused (:class:`InputError`) unless ``allow_service``. ``stream`` names a W3C
+    results format (csv, tsv, json, xml) in which SELECT or ASK results are handed to ``deliver`` (a function
+    taking bytes) piece by piece as the engine produces them, never held whole; then None is returned.
+    """
+    from . import limits
+
+    line = service_line(text)
+    if line is not None and not allow_service:
+        raise refuse_service(f"line {line} of the query")
+    federated = line is not None
+    timeout = limits.checked_timeout(timeout)
+    if timeout is None and stream is None:
+        try:
+            return QueryResult.from_oxigraph(graph.store.query(text))
+        except (SyntaxError, RuntimeError, ValueError, TypeError, OSError) as error:
+            raise _engine_error(error, federated) from None
+
+    streaming = stream is not None and deliver is not None
+
+    def work(sink) -> None:
+        result = graph.store.query(text)
+        if streaming and not isinstance(result, ox.QueryTriples):
+            result.serialize(sink, format=_RESULTS_FORMATS[stream])
+            if sink.last != b"\n":
+                sink.write(b"\n")  # a shell prompt should not follow on the same line
+        elif isinstance(result, ox.QueryTriples):
+            sink.write(b"G")
+            result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            sink.write(b"R")
+            result.serialize(sink, format=ox.QueryResultsFormat.JSON)
+
+    for attempt in (1, 2):
+        try:
+            data = limits.run_in_child(work, timeout=timeout, what="the query", classify=_classify,
+                                       deliver=deliver if streaming else None)
+            break
+        except limits.Failure as failure:
+            entry = getattr(graph, "cache_entry", None)
+            if attempt == 1 and entry is not None and not federated and failure.kind in ("storage", "crash"):
+                # RocksDB reported an error, or the engine died: if the cached store is to blame, discard it
+                # (one line on stderr) and run the query again on the graph rebuilt from the files.
+                from ..cache import verified
+
+                damage = failure.message if failure.kind == "storage" else verified(entry)
+                if damage is not None:
+                    graph.rebuild_after_damage(damage)
+                    continue
+            if federated and failure.kind in ("storage", "input"):  # the query itself was checked before it ran
+                failure = limits.Failure("endpoint", f"a SERVICE endpoint failed: {failure.message}")
+            limits.raise_failure(failure, what="the query")
+    if streaming:
+        return None
+    if data[:1] == b"R":
+        return QueryResult.from_oxigraph(ox.parse_query_results(data[1:], format=ox.QueryResultsFormat.JSON))
+    return QueryResult("graph", triples=[q.triple for q in ox.parse(data[1:], format=ox.RdfFormat.N_TRIPLES)])
+
+
+def run_remote(url: str, text: str, kind: str, timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run query text on the SPARQL 1.1 endpoint at ``url`` through SPARQLWrapper; failures are EndpointError.
+
+    ``timeout`` (seconds; None: no limit) is a deadline for the whole request — connecting, sending, and reading
+    the answer however slowly the server sends it — not for each read: the request runs in a child process that
+    is killed when the deadline passes (:mod:`caregraph.query.limits`), raising QueryTimeout.
+    """
+    from . import limits
+
+    if not re.match(r"https?://[^/\s]+", url):
+        raise InputError(f"endpoint {shorten(url)!r} is not an http:// or https:// URL")
+    timeout = limits.checked_timeout(timeout)
+    if timeout is None:
+        body, media_type = _fetch(url, text, kind, None)
+    else:
+        def work(sink) -> None:
+            answer, answer_type = _fetch(url, text, kind, timeout)
+            sink.write(answer_type.encode("utf-8", "replace") + b"\n")
+            sink.write(answer)
+
+        try:
+            data = limits.run_in_child(work, timeout=timeout, what=f"the request to {url}",
+                                       classify=lambda error: "endpoint")
+        except limits.Failure as failure:
+            limits.raise_failure(failure, what=f"the request to {url}")
+        except QueryTimeout:
+            raise QueryTimeout(f"SPARQL endpoint {url} did not answer within {timeout:g} s, the deadline for the "
+                               "whole request; give a longer --timeout if it needs more") from None
+        head, _, body = data.partition(b"\n")
+        media_type = head.decode("utf-8", "replace")
+    from .portability import normalise
+
+    try:
+        if kind == "graph":
+            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
+            return normalise(QueryResult("graph", triples=[q.triple for q in ox.parse(body, format=rdf_format)]), kind)
+        results_format = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
+        # normalise(): a store's known deviations from the standard (Virtuoso's ASK and booleans), undone
+        return normalise(QueryResult.from_oxigraph(ox.parse_query_results(body, format=results_format)), kind)
+    except (SyntaxError, ValueError) as error:
+        raise EndpointError(f"SPARQL endpoint {url} sent an answer that is not SPARQL results "
+                            f"({media_type or 'no content type'}): {shorten(str(error))}") from None
+
+
+def _fetch(url: str, text: str, kind: str, timeout: float | None) -> tuple[bytes, str]:
+    """The endpoint's answer to the query and its media type; every failure an EndpointError."""
     import http.client
     import urllib.error
 
     from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    if not re.match(r"https?://[^/\s]+", url):
-        raise InputError(f"endpoint {url!r} is not an http:// or https:// URL")
-    if not timeout > 0:
-        raise InputError(f"the timeout must be a positive number of seconds, not {timeout:g}")
     wrapper = SPARQLWrapper(url)
     wrapper.setQuery(text)
     # SPARQLWrapper guesses the query form with a regular expression that comments can fool; we know it.
@@ -817,37 +1007,26 @@ def run_remote(url: str, text: str, kind: str, timeout: float = DEFAULT_TIMEOUT)
     wrapper.setMethod(POST)
     wrapper.setOnlyConneg(True)
     wrapper.setReturnFormat(TURTLE if kind == "graph" else JSON)
-    wrapper.timeout = timeout  # setTimeout() truncates to whole seconds, and 0 would mean no timeout at all
+    # Each socket operation may take the whole deadline; the deadline itself is kept by run_remote's child process.
+    # (setTimeout() truncates to whole seconds, and 0 would mean no timeout at all.)
+    wrapper.timeout = timeout
     try:
         response = wrapper.query().response
         body = response.read()
         media_type = (response.headers.get("Content-Type") or "").split(";")[0].strip()
     except SPARQLWrapperException as error:
         detail = " ".join(str(error).split())
-        raise EndpointError(f"SPARQL endpoint {url} refused the query: {detail[:300]}") from None
+        raise EndpointError(f"SPARQL endpoint {url} refused the query: {shorten(detail, 300)}") from None
     except urllib.error.HTTPError as error:
         raise EndpointError(f"SPARQL endpoint {url} answered HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, TimeoutError):
-            raise EndpointError(f"SPARQL endpoint {url} did not answer within {timeout:g} s") from None
-        raise EndpointError(f"cannot reach SPARQL endpoint {url}: {error.reason}") from None
-    except TimeoutError:
-        raise EndpointError(f"SPARQL endpoint {url} did not answer within {timeout:g} s") from None
-    except (OSError, http.client.HTTPException) as error:
-        raise EndpointError(f"cannot reach SPARQL endpoint {url}: {error}") from None
-    try:
-        if kind == "graph":
-            rdf_format = ox.RdfFormat.from_media_type(media_type) or ox.RdfFormat.TURTLE
-            return QueryResult("graph", triples=[q.triple for q in ox.parse(body, format=rdf_format)])
-        results_format = ox.QueryResultsFormat.from_media_type(media_type) or ox.QueryResultsFormat.JSON
-        return QueryResult.from_oxigraph(ox.parse_query_results(body, format=results_format))
-    except (SyntaxError, ValueError) as error:
-        raise EndpointError(f"SPARQL endpoint {url} sent an answer that is not SPARQL results "
-                            f"({media_type or 'no content type'}): {error}") from None
+    except (OSError, http.client.HTTPException) as error:  # URLError and TimeoutError are OSErrors
+        raise unreachable(f"SPARQL endpoint {url}", error, timeout) from None
+    return body, media_type
 
 
 def run(query: str | Path | Query, params: Mapping[str, str | Sequence[str]] | None = None, *, graph=None,
-        endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+        endpoint: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+        allow_service: bool = False) -> QueryResult:
     """Run a stored query (by name), a ``.rq`` file or SPARQL text, with ``params`` bound, and return the result.
 
     Runs on ``endpoint`` (any SPARQL 1.1 endpoint) when given, else on ``graph`` (default: the caregraph graph,
@@ -856,13 +1035,23 @@ def run(query: str | Path | Query, params: Mapping[str, str | Sequence[str]] | N
         from caregraph.query import run
         result = run("concepts-of-scheme", {"scheme": "cg:IntegrationScheme"})
         rows = result.records()          # list of dicts; pandas.DataFrame(rows) if you have pandas
+
+    ``timeout`` is a deadline in seconds for the whole query (None: no limit). When it passes, the query's work
+    is stopped — embedded queries and requests run in a child process that is killed — and
+    :class:`caregraph.errors.QueryTimeout` (exit code 3 on the command line) is raised. An embedded query with a
+    deadline also runs under a memory ceiling (:data:`caregraph.query.limits.MEMORY_BUDGET`). SERVICE clauses,
+    which would reach other servers over the network, are refused in embedded queries unless ``allow_service``.
     """
     prepared = resolve(query)
-    text = prepared.bind(params)
     if endpoint:
-        return run_remote(endpoint, text, prepared.form, timeout)
+        return run_remote(endpoint, prepared.bind(params), prepared.form, timeout)
+    if prepared.service_line is not None and not allow_service:
+        raise refuse_service(f"{prepared.display}:{prepared.service_line}")
     if graph is None:
         from ..graph import load
 
         graph = load()
-    return run_embedded(graph, text)
+    from .codes import resolve as resolve_codes
+
+    text = prepared.bind(resolve_codes(prepared, params, graph.store))
+    return run_embedded(graph, text, timeout=timeout, allow_service=allow_service)

@@ -40,8 +40,7 @@ from ..errors import InputError
 from ..export import sorted_triples
 from ..files import atomic_write
 from ..graph import parse_turtle
-from ..namespaces import (CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME,
-                         XSD)
+from ..namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME, XSD
 
 COMMAND = "caregraph import-reference"
 
@@ -263,7 +262,7 @@ def read_rows(dataset: Dataset, reference_dir: Path) -> list[Row]:
         values = next(csv.reader([line]))
         if len(values) != len(header):
             raise InputError(f"{dataset.file}:{number}: {len(values)} fields where the header has {len(header)}")
-        rows.append(Row(dataset, number, line, dict(zip(header, values))))
+        rows.append(Row(dataset, number, line, dict(zip(header, values, strict=True))))
     _check_keys(dataset, rows)
     return rows
 
@@ -275,7 +274,8 @@ def _table_rows(dataset: Dataset, lines: list[str]) -> list[Row]:
     if len(cells) < 2:
         raise InputError(f"{dataset.file}: no table")
     header = cells[0][1]
-    rows = [Row(dataset, n, lines[n - 1], dict(zip(header, values))) for n, values in cells[2:]]
+    # As in Markdown, a row need not have as many cells as the header: missing ones are left out, extra ones dropped.
+    rows = [Row(dataset, n, lines[n - 1], dict(zip(header, values, strict=False))) for n, values in cells[2:]]
     _check_keys(dataset, rows)
     return rows
 
@@ -449,21 +449,10 @@ class _Builder:
         self._names[entity].append((name.strip(), row, concern))
 
     def finish_names(self) -> None:
-        """One ``rdfs:label`` per entity and ``skos:altLabel`` for its other names, each claimed by its files.
+        """Dated name records and labels from the names collected (see :mod:`caregraph.reference.names`)."""
+        from . import names
 
-        The display label is the name that the most preferred file gives (the order of :data:`DATASETS`). Names
-        differing only in letter case are one name, spelt as the most preferred file spells it.
-        """
-        rank = {d.slug: n for n, d in enumerate(DATASETS)}
-        for entity, names in self._names.items():
-            names = sorted(names, key=lambda n: (rank[n[1].dataset.slug], n[1].line))
-            spelling: dict[str, str] = {}
-            for name, _, _ in names:
-                spelling.setdefault(name.casefold(), name)
-            display = names[0][0]
-            for name, row, concern in names:
-                if spelling[name.casefold()] == name:
-                    self.claim(concern, entity, LABEL if name == display else ALT_LABEL, _name(name), [row])
+        names.finish(self, DATASETS)
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -598,7 +587,7 @@ class _Footprints:
         else:
             decided = [self._by_ods(code, new) for code in gone]
         targets = defaultdict(list)
-        for old, new_code, rows, comment in decided:
+        for old, new_code, *_ in decided:
             targets[new_code].append(old)
         for old, new_code, rows, comment in decided:
             merged = len(targets[new_code]) > 1
@@ -744,8 +733,10 @@ def _role_period(b: _Builder, concern: str, row: Row, ods: str, role_row: Row, p
 
 def _membership(b: _Builder, concern: str, row: Row, member: str, organisation: ox.NamedNode, label: str,
                 period: ox.NamedNode, rows: Iterable[Row] | None = None) -> None:
+    # A membership of a region also names the region with cg:inRegion, so that "which region, when" is one pattern.
+    region = [(_cg("inRegion"), organisation)] if concern == "regions" else []
     b.record(concern, _cgd(f"membership-{row.dataset.slug}-{member}-{label}"), _cg("Membership"),
-             [(MEMBER, _org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period)],
+             [(MEMBER, _org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period), *region],
              rows if rows is not None else [row])
 
 
@@ -948,7 +939,8 @@ def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footpri
                              hint="add it to caregraph.reference._FIRST_WAVE with the shared system IRI")
         system, footprint = _cgd(area.system), _footprint(code)
         b.describe("first-wave-ics", footprint, [FOOTPRINT], [(GSS_CODE, code)], row, name)
-        b.claim("first-wave-ics", footprint, HAS_TIME, _calendar("month-2019-12"), [row])
+        # A snapshot: ONS lists the code in December 2019, which says nothing of when it began or ended.
+        b.claim("first-wave-ics", footprint, _cg("recordedAsOf"), _calendar("month-2019-12"), [row])
         b.claim("first-wave-ics", system, A, _cg("IntegratedCareSystem"), [row])
         # Where ONS uses the display name the sources give, it attests that label rather than adding an
         # alternative one equal to it.

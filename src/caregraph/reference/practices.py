@@ -61,7 +61,7 @@ DATASETS = (
             (f"{_REPOSITORY}/blob/02c749a/data/2024_2025.csv",), ("Practice_Code",), ("2023", "gYear"),
             _LICENCE_NOTE),
 )
-"""The two allocation tool files, newest last (their names are the least preferred display labels)."""
+"""The two allocation tool files, oldest first."""
 
 _YEARS = {"aif-practices-2022-23": 2022, "aif-practices-2024-25": 2024}
 """Each file → the first calendar year of the allocation year it serves."""

@@ -3,12 +3,18 @@
 Three entry points:
 
 * :func:`validate_graph` — the whole built graph (ontology, data and calendar). pyshacl is the reference engine;
-  the default engine gives it the core constraints and runs the SPARQL rules once per graph in the embedded store
-  (same results, tested; see "the fast engine" below).
+  the default engine gives the core constraints to pyshacl-turbo (:mod:`.shacl`) and runs the SPARQL rules once
+  per graph in the embedded store (same results, tested; see "the fast engine" below).
 * :func:`validate_records` — new records (Turtle files) *in the context of* a graph, reporting only on the nodes
   the files describe. Validating one record must not cost a whole-graph validation, so only the part of the
-  graph the shapes read is taken from the store (see :func:`record_context`) and pyshacl runs on that.
-* :func:`add_record` — validate one file and, only if it conforms, write it into ``data/`` atomically.
+  graph the shapes read is taken from the store (see :func:`record_context`) and the SHACL engine runs on that, with the
+  records' literals as their files write them (the store would canonicalise them). The records also pass the
+  record gate (:mod:`.gate`): the provenance rules of `caregraph check`, and that some shape checks every node.
+* :func:`add_record` — validate one file and, only if it passes, write it into ``data/`` atomically;
+  :func:`remove_record` takes a record file back out when nothing else points at it.
+
+The report is SHACL's: it conforms only when it holds no result; :meth:`Report.fails` says whether a result
+reaches a severity (``--fail-on``, as in ROBOT). A SHACL engine is called in one place, :mod:`.shacl`.
 
 Besides the shapes, three conventions that SHACL cannot express are checked here (they are documented as
 deactivated shapes in ``ontology/shapes/shared.ttl``): every term a record uses from the caregraph vocabulary, or
@@ -22,28 +28,30 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
-import logging
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .. import calendar
-from ..errors import InputError
+from ..errors import InputError, StorageError
 from ..files import atomic_write
 from ..graph import CareGraph, parse_turtle
-from ..namespaces import (CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH,
-                         SKOS, TIME, curie)
+from ..namespaces import CG, CGD, CGSH, DCTERMS, ORG, OWL, PREFIXES, PROV, RDF, RDFS, SH, SKOS, TIME, curie
 from ..project import Project
 from ..rdflib_terms import to_oxigraph_term, to_rdflib_graph, to_rdflib_term
 from ..vocabulary import Vocabulary
+from . import gate
+from .gate import subject_lines
+from .shacl import quiet_rdflib, run_shacl
 
 FORMATS = ("text", "json", "turtle")
+# What fails a validation (exit 1), as ROBOT's --fail-on: results of this severity or a graver one; none: never.
+FAIL_ON = ("violation", "warning", "info", "none")
 ENGINES = ("fast", "pyshacl")
 
 _TYPE = ox.NamedNode(RDF + "type")
@@ -98,6 +106,7 @@ class Result:
     shape: str  # the shape (or the SPARQL constraint) that caught it, as a CURIE
     component: str  # the SHACL constraint component, as a CURIE
     file: str = ""  # the file the record came from, when records were given as files
+    line: int = 0  # the line of that file where the record's node is first written as a subject
     terms: dict = field(default_factory=dict, compare=False, repr=False)  # RDF terms, for the SHACL report
 
 
@@ -112,7 +121,16 @@ class Report:
 
     @property
     def conforms(self) -> bool:
-        return not any(r.severity == "violation" for r in self.results)
+        """SHACL's verdict: true only when there is no result at all, whatever its severity."""
+        return not self.results
+
+    def fails(self, fail_on: str = "violation") -> bool:
+        """Whether a result reaches ``fail_on`` (see :data:`FAIL_ON`): what stops `add` and makes exit code 1."""
+        if fail_on not in FAIL_ON:
+            raise InputError(f"unknown severity {fail_on!r} for --fail-on; choose one of {', '.join(FAIL_ON)}")
+        if fail_on == "none":
+            return False
+        return any(_SEVERITY_ORDER[r.severity] <= _SEVERITY_ORDER[fail_on] for r in self.results)
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -124,8 +142,8 @@ class Report:
         checked = f"{self.records:,} record{'' if self.records == 1 else 's'} checked"
         if self.files:
             checked += f" from {len(self.files)} file{'' if len(self.files) == 1 else 's'}"
-        verdict = "conforms" if self.conforms else f"does not conform: {failing:,} record" \
-            f"{'' if failing == 1 else 's'} with violations"
+        verdict = "conforms" if self.conforms else "does not conform" + (
+            f": {failing:,} record{'' if failing == 1 else 's'} with violations" if failing else "")
         return f"{checked}; {verdict}" + (f" ({counts})" if counts else "")
 
 
@@ -159,45 +177,15 @@ def project_shapes(project: Project):
     return load_shapes(project.shape_files())
 
 
-# --- running pyshacl -----------------------------------------------------------------------------------------
-
-@contextmanager
-def _quiet_rdflib():
-    """rdflib logs a warning for every ill-typed literal ("abc"^^xsd:decimal); the shapes report those."""
-    logger = logging.getLogger("rdflib")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _run_pyshacl(data_graph, shapes):
-    """pyshacl's report graph for ``data_graph``; a shapes file pyshacl cannot use is bad input (exit 2)."""
-    import pyshacl
-    from pyshacl.errors import ReportableRuntimeError
-
-    try:
-        with _quiet_rdflib():
-            _, report, _ = pyshacl.validate(data_graph, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                            allow_infos=True)
-    except ReportableRuntimeError as error:
-        raise InputError(f"the shapes cannot be used: {error.message}") from None
-    if not hasattr(report, "subjects"):  # pyshacl returns a ValidationFailure instead of raising it
-        raise InputError(f"the shapes cannot be used: {report}")
-    return report
-
-
 # --- the fast engine: SPARQL rules evaluated once per graph ----------------------------------------------------
 #
 # pyshacl evaluates a SPARQL constraint once per focus node and rdflib parses the query text anew each time
 # (about 50 ms), so on a graph with thousands of memberships the SPARQL rules take minutes while every other
-# constraint takes seconds. The fast engine gives pyshacl the shapes without their SPARQL constraints and runs
-# each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this is a focus node of
-# its shape. That gives the same results as binding $this first because every rule binds $this in a triple
-# pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the rules and
-# compares both engines on every example and on synthetic data).
+# constraint takes seconds. The fast engine gives pyshacl-turbo (shacl.py) the shapes without their SPARQL
+# constraints and runs each SPARQL constraint once over the whole store in Oxigraph, keeping the rows whose $this
+# is a focus node of its shape. That gives the same results as binding $this first because every rule binds $this
+# in a triple pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the
+# rules and compares both engines on every example and on synthetic data).
 
 @dataclass(frozen=True)
 class _SparqlRule:
@@ -225,7 +213,8 @@ def _split_shapes(shapes):
             core.add(triple)
     rules = []
     for shape, constraint in shapes.subject_objects(sh.sparql):
-        if rdflib.Literal(True) in (*shapes.objects(shape, sh.deactivated), *shapes.objects(constraint, sh.deactivated)):
+        if rdflib.Literal(True) in (*shapes.objects(shape, sh.deactivated),
+                                    *shapes.objects(constraint, sh.deactivated)):
             continue
         prologue = "".join(
             f"PREFIX {shapes.value(d, sh.prefix)}: <{shapes.value(d, sh.namespace)}>\n"
@@ -276,15 +265,12 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                 continue
             bound = {name: row[name] for name in variables if row[name] is not None}
             value = bound.get("value", this)
-            if isinstance(value, ox.BlankNode):
-                continue  # as in _shape_results: the named-nodes convention reports it
             path = bound.get("path")
             identity = (this, path, value, tuple(sorted((k, str(v)) for k, v in bound.items())))
             if identity in seen:
                 continue
             seen.add(identity)
-            message = " ".join(re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value
-                                      if m.group(1) in bound else m.group(0), text) for text in rule.messages)
+            message = " ".join(_filled(text, bound) for text in rule.messages)
             results.append(Result(
                 focus=_term_text(this), label=labels.get(_key(this), ""), path=_term_text(path),
                 value=_term_text(value), message=message, severity=rule.severity,
@@ -299,15 +285,22 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
     return results
 
 
+def _filled(message: str, bound: dict) -> str:
+    """A SPARQL constraint's message with each {?name} or {$name} replaced by that variable's value, where bound."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),
+                  message)
+
+
 def _shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dict[str, str],
                    files: dict[str, str], keep: set[str] | None) -> list[Result]:
     """The results of the shapes on the graph held both in ``store`` and (for pyshacl) in ``data_graph``."""
     if engine == "pyshacl":
-        return _shape_results(_run_pyshacl(data_graph, shapes), shapes, labels, files, keep)
+        return _shape_results(run_shacl(data_graph, shapes)[1], shapes, labels, files, keep)
     if engine != "fast":
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
     core, rules = _split_shapes(shapes)
-    results = _shape_results(_run_pyshacl(data_graph, core), shapes, labels, files, keep)
+    results = _shape_results(run_shacl(data_graph, core, fast=True)[1], shapes, labels, files, keep)
     return results + _sparql_rule_results(store, shapes, rules, labels, files, keep)
 
 
@@ -365,9 +358,10 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
                    keep: set[str] | None) -> list[Result]:
     """pyshacl's validation results as :class:`Result`, keeping only focus nodes in ``keep`` (None: all).
 
-    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about or
-    pointing at a blank node: the convention that every node has an IRI reports it, and nothing else about it can
-    be fixed before that (nor named: rdflib renames blank nodes).
+    Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about a
+    blank node: the convention that every node has an IRI reports it, and nothing else about it can be fixed
+    before that (nor named: rdflib renames blank nodes). A result pointing at a blank node stays, as in any
+    SHACL report.
     """
     import rdflib
 
@@ -377,8 +371,6 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
         focus = report_graph.value(node, sh.focusNode)
         key = _key(focus)
         if isinstance(focus, rdflib.BNode) or (keep is not None and key not in keep):
-            continue
-        if isinstance(report_graph.value(node, sh.value), rdflib.BNode):
             continue
         shape = report_graph.value(node, sh.sourceShape)
         constraint = report_graph.value(node, sh.sourceConstraint)
@@ -432,9 +424,9 @@ def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode
         elif isinstance(o, ox.NamedNode):
             positions.append((o, "term"))
         for term, kind in positions:
-            if not isinstance(term, ox.NamedNode) or not vocabulary.checks(term.value) or term.value in vocabulary.kinds:
+            suggestions = vocabulary.undeclared(term.value, kind) if isinstance(term, ox.NamedNode) else None
+            if suggestions is None:
                 continue
-            suggestions = vocabulary.suggestions(term.value, kind)
             message = f"{curie(term.value)} is not a {kind} the caregraph ontology declares"
             message += f"; did you mean {' or '.join(suggestions)}?" if suggestions else "."
             results.append(_convention_result(
@@ -472,14 +464,17 @@ def _record_convention_results(triples: list[ox.Triple], store: ox.Store, labels
 def _graph_convention_results(store: ox.Store) -> list[Result]:
     """The conventions over the whole graph, by query rather than by reading every triple in Python."""
     vocabulary = Vocabulary.of(store)
-    checked = " || ".join(f'STRSTARTS(STR(?t), "{ns}")' for ns in vocabulary.namespaces) or "false"
-    terms = [row["t"] for row in store.query(f"""
-        SELECT DISTINCT ?t WHERE {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} FILTER({checked}) }}""")]
+    terms = [row["t"] for row in store.query(
+        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s ?p ?t FILTER(isIRI(?t)) } }")]
     triples = []
     for term in terms:
-        if vocabulary.checks(term.value) and term.value not in vocabulary.kinds:
+        # The strictest reading (as a property) selects the triples; _convention_results judges each position.
+        if vocabulary.undeclared(term.value, "property") is not None:
             triples += [q.triple for q in store.quads_for_pattern(None, term, None, _DEFAULT)]
             triples += [q.triple for q in store.quads_for_pattern(None, None, term, _DEFAULT)]
+    # The ontology describes itself (its version, its preferred prefix) in annotation vocabularies of its own.
+    ontologies = {q.subject for q in store.quads_for_pattern(None, _TYPE, ox.NamedNode(OWL + "Ontology"), _DEFAULT)}
+    triples = [t for t in triples if t.subject not in ontologies]
     # The ontology's own axioms (owl:AllDisjointClasses and the RDF lists they hold) are blank nodes by design.
     triples += [ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(f"""
         SELECT ?s ?p ?o WHERE {{
@@ -624,49 +619,142 @@ def record_context(store: ox.Store, triples: list[ox.Triple]) -> list[ox.Triple]
     return context
 
 
-def _read_records(files: Sequence[str | os.PathLike[str]], project: Project | None) -> tuple[
-        list[ox.Triple], dict[str, str], list[str]]:
-    triples: list[ox.Triple] = []
-    origin: dict[str, str] = {}
-    shown_files = []
-    for file in files:
-        shown = project.relative(Path(file)) if project else str(file)
-        shown_files.append(shown)
-        parsed = parse_turtle(file, display=shown)
-        if not parsed:
-            raise InputError(f"{shown}: the file holds no triples")
-        for t in parsed:
-            origin.setdefault(_key(t.subject), shown)
-        triples.extend(parsed)
-        triples.extend(_calendar_triples(parsed, shown))
-    return triples, origin, shown_files
+class _Records:
+    """The records of some files: their triples as Oxigraph parses them, the calendar terms they use described,
+    for each node the file where it is first written, and where each file writes each node and statement."""
+
+    def __init__(self, files: Sequence[str | os.PathLike[str]], project: Project | None) -> None:
+        self.paths = [Path(f) for f in files]
+        self.triples: list[ox.Triple] = []
+        self.calendar: list[ox.Triple] = []
+        self.origin: dict[str, str] = {}
+        self.lines: dict[tuple[str, str], int] = {}  # (file, node) → the line where the file first writes the node
+        # (subject, property, value) and (subject, property), as text → the first file that writes such a statement
+        self.statements: dict[tuple[str, ...], str] = {}
+        self.shown: list[str] = []
+        for path in self.paths:
+            shown = project.relative(path) if project else str(path)
+            self.shown.append(shown)
+            parsed = parse_turtle(path, display=shown)
+            if not parsed:
+                raise InputError(f"{shown}: the file holds no triples")
+            lines = subject_lines(_read_bytes(path).decode("utf-8", errors="replace"))
+            for t in parsed:
+                key = _key(t.subject)
+                self.origin.setdefault(key, shown)
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value in lines:
+                    self.lines.setdefault((shown, key), lines[t.subject.value])
+                statement = (_term_text(t.subject), _term_text(t.predicate), _term_text(t.object))
+                self.statements.setdefault(statement, shown)
+                self.statements.setdefault(statement[:2], shown)
+            self.triples.extend(parsed)
+            self.calendar.extend(_calendar_triples(parsed, shown))
+
+    def place(self, result: Result) -> Result:
+        """``result`` with the file and line of the statement it is about (when several files describe its node,
+        the file that writes that statement), else of the file that first writes its node."""
+        statement = (result.focus, result.path, result.value) if result.value else (result.focus, result.path)
+        file = self.statements.get(statement, result.file)
+        return dataclasses.replace(result, file=file, line=self.lines.get((file, _key(result.terms["focus"])), 0))
+
+    def as_written(self, context: list[ox.Triple]):
+        """``context`` and the records as one rdflib graph, the records' literals exactly as their files write
+        them ("6"^^xsd:positiveInteger stays so; the embedded store would make it 6): what plain SHACL sees."""
+        with quiet_rdflib():
+            graph = to_rdflib_graph(context + self.calendar)
+            for path, shown in zip(self.paths, self.shown, strict=True):
+                try:
+                    graph.parse(path, format="turtle")
+                except Exception as error:  # rdflib raises many kinds; Oxigraph accepted the file, rdflib did not
+                    raise InputError(f"{shown}: {error}") from None
+        return graph
+
+
+def _source_folders(project: Project, sources: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """Where source documents' texts are looked for: the folders given, then the project's own (if found)."""
+    folders = [Path(s) for s in sources]
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"--sources {folder}: no such folder")
+    try:
+        folders.append(project.sources_dir())
+    except InputError:
+        pass
+    return folders
 
 
 def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, shapes=None, *,
-                     engine: str = "fast") -> Report:
+                     engine: str = "fast", sources: Sequence[str | os.PathLike[str]] = ()) -> Report:
     """Validate the records in ``files`` in the context of ``graph``; report only on the nodes the files describe.
 
     References to organisations, places, quotations and sources already in ``graph`` resolve; nothing is added
-    to ``graph``. Broken Turtle or a malformed calendar term raises :class:`~caregraph.errors.InputError`.
+    to ``graph``. Besides the shapes, the records pass the gate (:mod:`caregraph.validate.gate`): every triple
+    attested, every quotation found in its source's text (looked for in ``sources``, then the project's source
+    folder), every node checked by a shape. Broken Turtle or a malformed calendar term raises
+    :class:`~caregraph.errors.InputError`.
     """
-    project = graph.project
-    shapes = shapes if shapes is not None else project_shapes(_project_of(graph))
-    triples, origin, shown_files = _read_records(files, project)
-    # The records' nodes, not the calendar terms that _read_records described for them.
-    record_nodes = {t.subject for t in triples
+    project = _project_of(graph)
+    shapes = shapes if shapes is not None else project_shapes(project)
+    records = _Records(files, graph.project)
+    triples = records.triples + records.calendar
+    # The records' nodes, not the calendar terms that _Records described for them.
+    record_nodes = {t.subject for t in records.triples
                     if not (isinstance(t.subject, ox.NamedNode) and calendar.is_calendar_iri(t.subject.value))}
+    context = record_context(graph.store, triples)
     small = ox.Store()
-    small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in record_context(graph.store, triples) + triples)
-    with _quiet_rdflib():
-        data_graph = to_rdflib_graph(q.triple for q in small.quads_for_pattern(None, None, None, _DEFAULT))
+    small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in context + triples)
+    data_graph = records.as_written(context)
     keep = {_key(n) for n in record_nodes}
     labels = _labels(small, record_nodes)
+    origin = records.origin
     # Every node of the small graph is validated and the results are filtered afterwards: pyshacl's own
     # focus_nodes option also filters the value nodes that sh:node checks, so those checks would pass unseen.
     results = _name_missing_values(_shacl_results(small, data_graph, shapes, engine, labels, origin, keep), small)
     new_triples = [t for t in triples if t.subject in record_nodes]
     results += _record_convention_results(new_triples, graph.store, labels, origin)
-    return Report(sorted(results, key=_order), records=len(record_nodes), files=shown_files, shapes_graph=shapes)
+    results += _gate_results(records, record_nodes, small, graph.store, shapes, project, sources, labels)
+    results = [records.place(r) for r in results]
+    return Report(sorted(results, key=_order), records=len(record_nodes), files=records.shown, shapes_graph=shapes)
+
+
+def _gate_results(records: _Records, record_nodes: set, small: ox.Store, graph: ox.Store, shapes, project: Project,
+                  sources: Sequence[str | os.PathLike[str]], labels: dict[str, str]) -> list[Result]:
+    """The provenance rules of `check`, and the rule that every node is checked, as results about the records."""
+    origin = records.origin
+    results = []
+    for t in gate.unattested_triples(records.triples, small, graph):
+        results.append(_convention_result(
+            "AttestedTriplesShape", t.subject, t.predicate, t.object,
+            f"Nothing attests this statement: no claim states {_term_text(t.subject)} {_term_text(t.predicate)} "
+            f"{_term_text(t.object)}, and its subject is not a record derived from a quotation.",
+            "Add a cg:Claim with this rdf:subject, rdf:predicate and rdf:object, prov:wasDerivedFrom the "
+            "cg:Quotation of the source's words that say it.", labels, origin))
+    quotations = {n.value for n in record_nodes if isinstance(n, ox.NamedNode)}
+    cited = {t.object for t in records.triples
+             if t.predicate.value == PROV + "wasQuotedFrom" and isinstance(t.object, ox.NamedNode)}
+    evidence = ox.Store()
+    evidence.extend(ox.Quad(t.subject, t.predicate, t.object) for t in records.triples)
+    for source in cited:
+        evidence.extend(graph.quads_for_pattern(source, None, None, _DEFAULT))
+    for problem in gate.quotation_problems(evidence, quotations, _source_folders(project, sources),
+                                           project.reference_dir):
+        node = ox.NamedNode(problem.quotation)
+        results.append(_convention_result(
+            "QuotedWordsShape", node, ox.NamedNode(PROV + "value"), ox.Literal(problem.text),
+            f"This quotation cannot be verified: {problem.message}.",
+            "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ); a new "
+            "source's text goes in the folder given with --sources, named by its cg:sourceFile.", labels, origin))
+    typed = {t.subject for t in small if t.predicate == _TYPE}
+    candidates = [n for n in record_nodes if isinstance(n, ox.NamedNode)
+                  and (n in typed or not n.value.startswith(CGD))]  # an untyped cgd: node is reported already
+    for node in gate.untargeted_nodes(small, shapes, candidates):
+        kinds = ", ".join(sorted(_term_text(t.object) for t in small.quads_for_pattern(node, _TYPE, None, _DEFAULT)))
+        results.append(_convention_result(
+            "CheckedRecordsShape", node, None, None,
+            f"No shape checks this record, so nothing it says would be checked ({kinds or 'it has no type'}).",
+            "Give it a type the ontology declares and the shapes check: cg:IntegratedCareSystem, cg:Claim, "
+            "cg:Quotation, cg:Designation …", labels, origin))
+    return results
 
 
 # --- adding a record -----------------------------------------------------------------------------------------
@@ -699,29 +787,80 @@ def folder_for(file: str | os.PathLike[str], graph: CareGraph) -> str:
 
 
 def add_record(file: str | os.PathLike[str], graph: CareGraph, *, folder: str | None = None, shapes=None,
-               engine: str = "fast") -> AddOutcome:
-    """Validate ``file`` in the context of ``graph``; only if it conforms, copy it into data/<folder>/.
+               engine: str = "fast", sources: Sequence[str | os.PathLike[str]] = (),
+               fail_on: str = "violation") -> AddOutcome:
+    """Validate ``file`` in the context of ``graph``; only if no result reaches ``fail_on``, copy it into
+    data/<folder>/ of the graph's project.
 
     The copy is atomic (a temporary file renamed into place) and never replaces an existing file; when the record
-    does not conform nothing is written.
+    fails nothing is written. The installed copy of caregraph is read-only: adding to it is refused (bad input)
+    before anything is validated, naming where the record would have gone.
     """
     project = _project_of(graph)
     source = Path(file)
     if source.suffix != ".ttl":
         raise InputError(f"{file}: a record is a Turtle file ending in .ttl")
     data = _read_bytes(source)
-    report = validate_records([source], graph, shapes, engine=engine)
-    if not report.conforms:
+    if project.read_only:
+        project.writable(_target(project, source, folder, graph))
+    report = validate_records([source], graph, shapes, engine=engine, sources=sources)
+    if report.fails(fail_on):
         return AddOutcome(report, None)
-    chosen = folder or folder_for(source, graph)
-    if Path(chosen).is_absolute() or ".." in Path(chosen).parts or not Path(chosen).parts:
-        raise InputError(f"--folder {chosen}: name a folder inside data/, such as areas")
-    target = project.data_dir / chosen / source.name
+    target = _target(project, source, folder, graph)
     if target.exists():
         raise InputError(f"{project.relative(target)} already exists; caregraph does not overwrite an existing "
                          "record", hint="rename the file, or edit the existing record")
     atomic_write(target, data, overwrite=False)
     return AddOutcome(report, target)
+
+
+def _target(project: Project, source: Path, folder: str | None, graph: CareGraph) -> Path:
+    chosen = folder or folder_for(source, graph)
+    if Path(chosen).is_absolute() or ".." in Path(chosen).parts or not Path(chosen).parts:
+        raise InputError(f"--folder {chosen}: name a folder inside data/, such as areas")
+    return project.data_dir / chosen / source.name
+
+
+@dataclass
+class RemoveOutcome:
+    target: Path
+    removed: bool  # False when other records point at the file's nodes
+    pointing: list[tuple[str, str, str]]  # (node, property, the file's node it points at), as CURIEs
+
+
+def remove_record(file: str | os.PathLike[str], graph: CareGraph) -> RemoveOutcome:
+    """Remove a record file from data/, unless other records point at the nodes it describes.
+
+    The nodes a file describes are the subjects of its triples; a triple of the graph whose object is one of
+    them and whose subject is not keeps the file in place (the outcome names every such triple).
+    """
+    project = _project_of(graph)
+    target = Path(file)
+    if not target.is_absolute() and not target.exists():
+        target = project.root / target
+    target = target.resolve()
+    try:
+        inside = target.relative_to(project.data_dir.resolve())
+    except ValueError:
+        raise InputError(f"{file}: not a record of {project.data_dir}; remove only removes files under data/",
+                         hint="name the file as `caregraph add` printed it") from None
+    if inside.parts[0] == "reference":
+        raise InputError(f"{file}: the files of data/reference/ are generated; run caregraph import-reference")
+    if not target.is_file():
+        raise InputError(f"{file}: no such file in {project.data_dir}")
+    project.writable(target)
+    nodes = {t.subject for t in parse_turtle(target, display=project.relative(target))}
+    pointing = sorted({(_term_text(q.subject), _term_text(q.predicate), _term_text(q.object))
+                       for node in nodes if not isinstance(node, ox.BlankNode)
+                       for q in graph.store.quads_for_pattern(None, None, node, _DEFAULT)
+                       if q.subject not in nodes})
+    if pointing:
+        return RemoveOutcome(target, False, pointing)
+    try:
+        target.unlink()
+    except OSError as error:
+        raise StorageError(f"cannot remove {target}: {error.strerror or error}") from None
+    return RemoveOutcome(target, True, [])
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -756,8 +895,8 @@ def render_text(report: Report) -> str:
         if file and file != current_file:
             lines.append(file)
             current_file = file
-        label = results[0].label
-        lines.append(f"  {focus}" + (f"  {label}" if label else ""))
+        label, line = results[0].label, results[0].line
+        lines.append(f"  {focus}" + (f"  {label}" if label else "") + (f"  ({file}:{line})" if file and line else ""))
         for r in results:
             where = r.path or "(the record as a whole)"
             if r.value:
@@ -826,5 +965,6 @@ def _copy_description(source, node, target) -> None:
             _copy_description(source, o, target)
 
 
-__all__ = ["AddOutcome", "ENGINES", "FORMATS", "Report", "Result", "add_record", "folder_for", "load_shapes",
-           "record_context", "render", "validate_graph", "validate_records"]
+__all__ = ["AddOutcome", "ENGINES", "FAIL_ON", "FORMATS", "RemoveOutcome", "Report", "Result", "add_record",
+           "folder_for", "load_shapes", "record_context", "remove_record", "render", "validate_graph",
+           "validate_records"]
