@@ -47,7 +47,7 @@ def solutions(graph, query: str, *names: str) -> list[tuple]:
 
 def stored_rows(graph, project, slug: str, **params) -> list[dict]:
     result = run_embedded(graph, stored(slug, project.queries_dir).bind(params))
-    return [dict(zip(result.variables, (None if cell is None else cell.value for cell in row)))
+    return [dict(zip(result.variables, (None if cell is None else cell.value for cell in row), strict=True))
             for row in result.rows]
 
 

@@ -27,9 +27,32 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import GEO, QB, SCHEMA
-from . import (_FIRST_WAVE, _LAD_FILES, A, HAS_TIME, LABEL, MEMBER, MEMBER_DURING, ODS_CODE, OGL_3, ORGANIZATION,
-               Dataset, Row, _Builder, _calendar, _cg, _cgd, _fy, _listing, _name, _org, _role_period, _role_row,
-               _text, _typed)
+from . import (
+    _FIRST_WAVE,
+    _LAD_FILES,
+    HAS_TIME,
+    LABEL,
+    MEMBER,
+    MEMBER_DURING,
+    ODS_CODE,
+    OGL_3,
+    ORGANIZATION,
+    A,
+    Dataset,
+    Row,
+    _Builder,
+    _calendar,
+    _cg,
+    _cgd,
+    _fy,
+    _listing,
+    _name,
+    _org,
+    _role_period,
+    _role_row,
+    _text,
+    _typed,
+)
 
 CONCERN = "practices"
 DESCRIPTION = ("GP practices, primary care networks and sub-ICB locations with their dated memberships, and the "
