@@ -13,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+PRACTICES_TURTLE = "practices.ttl"
+"""The GP practices' Turtle in data/reference: four fifths of the shipped graph's triples."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory):
@@ -37,13 +40,67 @@ def graph(project):
 
 
 @pytest.fixture(scope="session")
-def rdflib_graph(graph):
-    """The exported graph in rdflib, whose own SPARQL engine is a third opinion (read-only)."""
+def exported(graph):
+    """The shipped graph serialised in a format (``exported("nt")``), each format once per session."""
+    from caregraph.export import serialize
+
+    cache: dict[str, bytes] = {}
+
+    def get(fmt: str) -> bytes:
+        if fmt not in cache:
+            cache[fmt] = serialize(graph, fmt)
+        return cache[fmt]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def rdflib_graph(exported):
+    """The exported graph in rdflib, whose own SPARQL engine is a third opinion (read-only, or restored by the
+    test that adds to it)."""
+    import rdflib
+
+    return rdflib.Graph().parse(data=exported("nt"), format="nt")
+
+
+SAMPLE_ICBS = ("QVV", "QXU")
+"""The integrated care boards whose GP practices the sample graph keeps: Dorset and Surrey Heartlands, both
+first-wave areas (002), one whose sub-ICB location covers more than the first-wave footprint."""
+
+
+@pytest.fixture(scope="session")
+def sample_graph(project):
+    """The shipped graph with the GP practices of :data:`SAMPLE_ICBS` only, read-only: every kind of record the
+    practices bring (practices, PCNs, sub-ICB locations, dated memberships, Data Cube populations, the rows they
+    are quoted from) at about the size of the graph before them, where rdflib and plain pyshacl, the reference
+    engines, answer in seconds instead of minutes. The practices left out are those the allocation files place in
+    other ICBs; every record whose IRI names one of them (the practice, its memberships, populations and rows) goes
+    with it."""
+    import csv
+
+    from caregraph.graph import CareGraph, parse_turtle
+
+    kept, others = set(), set()
+    for path in sorted(project.reference_dir.glob("nhsx__AIF_Allocation_Tool__*.csv")):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                (kept if row["ICS22"] in SAMPLE_ICBS else others).add(row["Practice_Code"])
+    others -= kept
+    practices = project.reference_dir / PRACTICES_TURTLE
+    triples = [t for path in project.graph_files() if path != practices for t in parse_turtle(path)]
+    triples += [t for t in parse_turtle(practices)
+                if others.isdisjoint(t.subject.value.rsplit("/", 1)[-1].split("-"))]
+    return CareGraph.from_triples(triples, project=project)
+
+
+@pytest.fixture(scope="session")
+def sample_rdflib_graph(sample_graph):
+    """The sample graph's N-Triples export in rdflib (read-only)."""
     import rdflib
 
     from caregraph.export import serialize
 
-    return rdflib.Graph().parse(data=serialize(graph, "nt"), format="nt")
+    return rdflib.Graph().parse(data=serialize(sample_graph, "nt"), format="nt")
 
 
 @pytest.fixture(scope="session")
@@ -89,22 +146,27 @@ def run_cli(capsys):
     return run
 
 
-@pytest.fixture
-def project_copy(tmp_path):
-    """A throw-away copy of the project (ontology, data, queries) that a test may break."""
+def copy_project(root: Path) -> Path:
+    """A copy of the project (ontology, data, queries) at ``root`` for the tests of building, caching and
+    breaking a project. It leaves out the GP practices' Turtle (their CSV files stay): those tests need a whole
+    project, not the nation's practices, whose store would take most of their time to build."""
     import shutil
 
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(PRACTICES_TURTLE))
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """A throw-away copy of the project (see :func:`copy_project`) that a test may break."""
     from caregraph.project import Project
 
-    root = tmp_path / "project"
-    for folder in ("ontology", "data", "queries"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, root / folder)
-    return Project.locate(root)
+    return Project.locate(copy_project(tmp_path / "project"))
 
 
 @pytest.fixture(scope="session")
-def oxigraph_endpoint(graph, tmp_path_factory):
+def oxigraph_endpoint(exported, tmp_path_factory):
     """A real Oxigraph SPARQL server on 127.0.0.1 holding the exported graph; yields its query URL.
 
     The graph is exported to N-Triples, loaded with `oxigraph load` and served with `oxigraph serve-read-only` (the
@@ -114,16 +176,14 @@ def oxigraph_endpoint(graph, tmp_path_factory):
     import subprocess
     import sys
 
-    from caregraph.export import serialize
-
     beside_python = Path(sys.executable).parent / "oxigraph"
     binary = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
     if binary is None:
         pytest.fail("the `oxigraph` server is not installed: pip install -e '.[test]'")
     work = tmp_path_factory.mktemp("oxigraph")
-    exported = work / "caregraph.nt"
-    exported.write_bytes(serialize(graph, "nt"))
-    subprocess.run([binary, "load", "--location", str(work / "store"), "--file", str(exported)],
+    export = work / "caregraph.nt"
+    export.write_bytes(exported("nt"))
+    subprocess.run([binary, "load", "--location", str(work / "store"), "--file", str(export)],
                    check=True, capture_output=True, timeout=300)
     port = free_port()
     url = f"http://127.0.0.1:{port}/query"

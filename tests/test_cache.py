@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import copy_project
 
 from caregraph.cache import STAMP, Stamp, entries
 from caregraph.errors import InputError
@@ -23,10 +24,7 @@ def pristine(tmp_path_factory):
     """A project and one good cache entry built from it (neither may be changed by a test)."""
     from caregraph.project import Project
 
-    root = tmp_path_factory.mktemp("cached-project")
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(Path(__file__).resolve().parents[1] / folder, root / folder)
-    project = Project.locate(root)
+    project = Project.locate(copy_project(tmp_path_factory.mktemp("cached-project")))
     cache = tmp_path_factory.mktemp("pristine-cache")
     saved = os.environ["CAREGRAPH_CACHE_DIR"]
     os.environ["CAREGRAPH_CACHE_DIR"] = str(cache)

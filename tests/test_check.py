@@ -113,8 +113,11 @@ def test_check_command_reports_and_sets_the_exit_code(run_cli, project_copy, sou
     assert main(["--root", str(project_copy.root), "-q", "--no-cache", "check", *skips]) == 1
 
 
-def test_check_json_output_is_machine_readable(run_cli, sources_dir):
-    code, out, _ = run_cli("-q", "check", "--sources", str(sources_dir), "--format", "json",
-                           "--skip", "reasoner-inconsistency")
+def test_check_json_output_is_machine_readable(project_copy, sources_dir, capsys):
+    from caregraph.cli import main
+
+    code = main(["--root", str(project_copy.root), "-q", "check", "--sources", str(sources_dir), "--format", "json",
+                 "--skip", "reasoner-inconsistency"])
+    out = capsys.readouterr().out
     report = json.loads(out)
     assert code == 0 and report["failed"] is False and report["summary"]["ERROR"] == 0

@@ -239,8 +239,8 @@ def test_every_claim_names_one_triple_and_a_quotation(graph):
     rows = select(graph, """
         SELECT ?claim WHERE {
           ?claim a cg:Claim .
-          FILTER NOT EXISTS { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-                                     prov:wasDerivedFrom/a cg:Quotation }
+          # MINUS, evaluated once, not FILTER NOT EXISTS, evaluated for each of the graph's claims
+          MINUS { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom/a cg:Quotation }
         }""")
     assert rows == []
     rows = select(graph, """

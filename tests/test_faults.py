@@ -7,7 +7,6 @@ against damaged entries, API-level, are in test_cache.py; atomic writing and the
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import copy_project
 
 REPO = Path(__file__).resolve().parents[1]
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -41,10 +41,7 @@ def one_error_line(result: subprocess.CompletedProcess, code: int) -> str:
 
 
 def _project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    for folder in ("ontology", "data", "queries"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
+    return copy_project(tmp_path / "project")
 
 
 # --- 1, 2: the cache ---------------------------------------------------------------------------------------------

@@ -170,16 +170,14 @@ _SHADED_XERCES = "org/apache/jena/ext/xerces/"
 
 
 @pytest.fixture(scope="session")
-def jena_answers(graph, tmp_path_factory) -> dict[str, QueryResult | str]:
+def jena_answers(exported, tmp_path_factory) -> dict[str, QueryResult | str]:
     """Every stored query answered by Jena ARQ over the N-Triples export, in one JVM: slug → result, or Jena's
     error message."""
-    from caregraph.export import serialize
-
     java, classpath = shutil.which("java"), _jena_classpath()
     if java is None or classpath is None:
         pytest.skip("Jena ARQ not installed (Debian libapache-jena-java and a Java runtime): run .ci/system-packages")
     work = tmp_path_factory.mktemp("jena")
-    (work / "caregraph.nt").write_bytes(serialize(graph, "nt"))
+    (work / "caregraph.nt").write_bytes(exported("nt"))
     queries = work / "queries"
     queries.mkdir()
     for slug in SLUGS:
@@ -233,13 +231,11 @@ def _differences(actual: QueryResult, expected: QueryResult) -> str:
 # --- publish -----------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def trig_graphs(graph) -> dict[str, int]:
+def trig_graphs(exported) -> dict[str, int]:
     """The named graphs of the TriG export and their sizes, read back from the export itself."""
     from collections import Counter
 
-    from caregraph.export import serialize
-
-    return dict(Counter(q.graph_name.value for q in ox.parse(serialize(graph, "trig"), format=ox.RdfFormat.TRIG)))
+    return dict(Counter(q.graph_name.value for q in ox.parse(exported("trig"), format=ox.RdfFormat.TRIG)))
 
 
 def test_publish_loads_the_named_graphs_of_the_trig_export_and_the_union(graph, oxigraph_store, virtuoso,

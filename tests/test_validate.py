@@ -468,15 +468,8 @@ def test_every_example_gets_the_verdicts_of_plain_pyshacl(path, context_graph, c
     assert _caregraph_results(validate_records([path], context_graph), nodes) == expected
 
 
-@pytest.fixture(scope="module")
-def shipped_as_rdflib(graph):
-    from caregraph.export import serialize
-
-    return rdflib.Graph().parse(data=serialize(graph, "nt"), format="nt")
-
-
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*/*.ttl")), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(path, graph, shipped_as_rdflib,
+def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(path, graph, rdflib_graph,
                                                                               project):
     """The same on the shipped graph. Whole-graph pyshacl takes minutes there (bench/README.md), so it is given
     the record's nodes and the IRIs they point at as focus_nodes; pyshacl then checks a value's sh:node only
@@ -486,14 +479,14 @@ def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(p
     record = rdflib.Graph().parse(path, format="turtle")
     nodes = {s for s in record.subjects() if isinstance(s, rdflib.URIRef)}
     values = {o for o in record.objects() if isinstance(o, rdflib.URIRef)}
-    added = _as_the_build_adds_it(path, shipped_as_rdflib)
+    added = _as_the_build_adds_it(path, rdflib_graph)
     for triple in added:
-        shipped_as_rdflib.add(triple)
+        rdflib_graph.add(triple)
     try:
-        plain = _plain_pyshacl(shipped_as_rdflib, project_shapes(project), focus_nodes=sorted(nodes | values))
+        plain = _plain_pyshacl(rdflib_graph, project_shapes(project), focus_nodes=sorted(nodes | values))
     finally:
         for triple in added:
-            shipped_as_rdflib.remove(triple)
+            rdflib_graph.remove(triple)
     report = validate_records([path], graph)
     ours = {r for r in _caregraph_results(report, nodes)}
     literal_nodes = {(r.terms["focus"], r.path, r.component) for r in report.results

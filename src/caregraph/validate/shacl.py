@@ -4,9 +4,9 @@ graph)`` out, so everything else in caregraph.validate reads the same kind of re
 Two engines: pyshacl, the reference (``--engine pyshacl``, and the tests' yardstick), and pyshacl-turbo, a Rust
 engine with pySHACL's API that the default ("fast") validation gives the core constraints. On caregraph's shapes it
 finds the same results as plain pyshacl (focus node, path, value, component, severity; tests/test_validate_shacl.py
-compares them on the shipped graph and every example, tests/test_validate.py and tests/test_bench.py on synthetic
-graphs) with a small fraction of its time; bench/README.md compares the candidates. It needs Python 3.11, so on
-3.10 pyshacl runs in its place.
+compares them on the shipped data, its GP practices sampled, and every example, tests/test_validate.py and
+tests/test_bench.py on synthetic graphs) with a small fraction of its time; bench/README.md compares the
+candidates. It needs Python 3.11, so on 3.10 pyshacl runs in its place.
 
 The data reaches the engines as an rdflib graph converted from the store like the shapes
 (:func:`caregraph.rdflib_terms.to_rdflib_graph`), or parsed from a record's file: a plain literal and an
