@@ -76,21 +76,11 @@ def sample_graph(project):
     engines, answer in seconds instead of minutes. The practices left out are those the allocation files place in
     other ICBs; every record whose IRI names one of them (the practice, its memberships, populations and rows) goes
     with it."""
-    import csv
-
     from caregraph.graph import CareGraph, parse_turtle
 
-    kept, others = set(), set()
-    for path in sorted(project.reference_dir.glob("nhsx__AIF_Allocation_Tool__*.csv")):
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                (kept if row["ICS22"] in SAMPLE_ICBS else others).add(row["Practice_Code"])
-    others -= kept
     practices = project.reference_dir / PRACTICES_TURTLE
     triples = [t for path in project.graph_files() if path != practices for t in parse_turtle(path)]
-    triples += [t for t in parse_turtle(practices)
-                if others.isdisjoint(t.subject.value.rsplit("/", 1)[-1].split("-"))]
-    return CareGraph.from_triples(triples, project=project)
+    return CareGraph.from_triples(triples + _sampled_practices(), project=project)
 
 
 @pytest.fixture(scope="session")
@@ -146,14 +136,46 @@ def run_cli(capsys):
     return run
 
 
+def _sampled_practices() -> list:
+    """The triples of the GP practices' Turtle that the sample keeps: every record but those naming a practice
+    that the allocation files place in an ICB other than :data:`SAMPLE_ICBS` (the practice, its memberships,
+    populations and rows), except the rows that the records kept are derived from."""
+    import csv
+
+    from caregraph.graph import parse_turtle
+
+    if not _SAMPLED:
+        kept, others = set(), set()
+        for path in sorted((REPO / "data" / "reference").glob("nhsx__AIF_Allocation_Tool__*.csv")):
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    (kept if row["ICS22"] in SAMPLE_ICBS else others).add(row["Practice_Code"])
+        others -= kept
+        triples = parse_turtle(REPO / "data" / "reference" / PRACTICES_TURTLE)
+        names_another = {t.subject for t in triples
+                         if not others.isdisjoint(t.subject.value.rsplit("/", 1)[-1].split("-"))}
+        sampled = [t for t in triples if t.subject not in names_another]
+        # The rows that the records kept are derived from stay, so that every statement kept is attested.
+        rows = {t.object for t in sampled if t.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
+        _SAMPLED.extend(sampled + [t for t in triples if t.subject in names_another and t.subject in rows])
+    return _SAMPLED
+
+
+_SAMPLED: list = []
+
+
 def copy_project(root: Path) -> Path:
     """A copy of the project (ontology, data, queries) at ``root`` for the tests of building, caching and
-    breaking a project. It leaves out the GP practices' Turtle (their CSV files stay): those tests need a whole
+    breaking a project, with the GP practices sampled as in :func:`sample_graph`: those tests need a whole
     project, not the nation's practices, whose store would take most of their time to build."""
     import shutil
 
+    import pyoxigraph as ox
+
     for folder in ("ontology", "data", "queries"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(PRACTICES_TURTLE))
+        shutil.copytree(REPO / folder, root / folder)
+    ox.serialize(_sampled_practices(), output=str(root / "data" / "reference" / PRACTICES_TURTLE),
+                 format=ox.RdfFormat.N_TRIPLES)
     return root
 
 
