@@ -20,8 +20,8 @@ import pyoxigraph as ox
 
 from ..calendar import span
 from ..namespaces import DCTERMS, RDFS, XSD, curie
-from . import to_term
 from .codes import CODE_TYPES
+from .parameters import to_term
 
 _DATED = """
 PREFIX cg: <https://w3id.org/caregraph/def#> PREFIX org: <http://www.w3.org/ns/org#>

@@ -45,6 +45,10 @@ if that is less), or ``CAREGRAPH_QUERY_MEMORY`` GiB. Every stored query needs a 
 graph of a million triples; a query (or a damaged store) that needs more is stopped with a one-line error
 instead of swapping the machine to a halt."""
 
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a query may take, embedded or on an endpoint, before it is stopped: the default of ``run`` and of the
+command line's ``--timeout`` (five minutes; every stored query takes well under a second on the shipped graph)."""
+
 MAX_TIMEOUT = 7 * 24 * 3600.0
 """The longest deadline accepted, in seconds (a week); longer is surely a mistake, and ``inf`` is refused."""
 

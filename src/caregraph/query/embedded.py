@@ -1,0 +1,101 @@
+"""The embedded engine: a query on the graph's own pyoxigraph store, in this process or, with a deadline, in a child
+process that is killed at the deadline or on Ctrl-C (:mod:`caregraph.query.limits`)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ..errors import CaregraphError, EndpointError, InputError, StorageError, shorten
+from ..sparql import service_line
+from .results import RESULTS_FORMATS, QueryResult
+
+
+def refuse_service(where: str) -> InputError:
+    """The error for a SERVICE clause (at ``where``) in a query run embedded without allowing it."""
+    return InputError(f"{where}: SERVICE would send part of the query to another server over the network; "
+                      "embedded queries run offline unless --allow-service (allow_service=True) is given")
+
+
+def _classify(error: BaseException) -> str:
+    """The failure kind (see :class:`caregraph.query.limits.Failure`) of an error the engine raised."""
+    if isinstance(error, (SyntaxError, RuntimeError, ValueError, TypeError)):
+        return "input"  # a query the engine cannot evaluate, e.g. an unsupported function
+    if isinstance(error, OSError):
+        return "storage"
+    return "bug"
+
+
+def _engine_error(error: BaseException, federated: bool) -> CaregraphError:
+    """The one-line error for what the engine raised while evaluating a query in this process."""
+    message = " ".join(str(error).split())
+    if federated:  # the query itself was checked before it ran: what failed is the other endpoint
+        return EndpointError(f"a SERVICE endpoint failed: {shorten(message)}")
+    if isinstance(error, OSError):
+        return StorageError(f"the graph's store could not be read: {shorten(message)}")
+    return InputError(f"the query cannot be evaluated: {shorten(message)}")
+
+
+def run_embedded(graph, text: str, *, timeout: float | None = None, allow_service: bool = False,
+                 stream: str | None = None, deliver=None) -> QueryResult | None:
+    """Run query text on a :class:`caregraph.graph.CareGraph` (its pyoxigraph store).
+
+    ``timeout`` (seconds; None: no limit) is a deadline for the whole query. With a deadline the query runs in a
+    child process that is killed when the deadline passes or on Ctrl-C, under a memory ceiling
+    (:mod:`caregraph.query.limits`), and :class:`caregraph.errors.QueryTimeout` is raised; without one it runs
+    here. SERVICE clauses are refused (:class:`InputError`) unless ``allow_service``. ``stream`` names a W3C
+    results format (csv, tsv, json, xml) in which SELECT or ASK results are handed to ``deliver`` (a function
+    taking bytes) piece by piece as the engine produces them, never held whole; then None is returned.
+    """
+    from . import limits
+
+    line = service_line(text)
+    if line is not None and not allow_service:
+        raise refuse_service(f"line {line} of the query")
+    federated = line is not None
+    timeout = limits.checked_timeout(timeout)
+    if timeout is None and stream is None:
+        try:
+            return QueryResult.from_oxigraph(graph.store.query(text))
+        except (SyntaxError, RuntimeError, ValueError, TypeError, OSError) as error:
+            raise _engine_error(error, federated) from None
+
+    streaming = stream is not None and deliver is not None
+
+    def work(sink) -> None:
+        result = graph.store.query(text)
+        if streaming and not isinstance(result, ox.QueryTriples):
+            result.serialize(sink, format=RESULTS_FORMATS[stream])
+            if sink.last != b"\n":
+                sink.write(b"\n")  # a shell prompt should not follow on the same line
+        elif isinstance(result, ox.QueryTriples):
+            sink.write(b"G")
+            result.serialize(sink, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            sink.write(b"R")
+            result.serialize(sink, format=ox.QueryResultsFormat.JSON)
+
+    for attempt in (1, 2):
+        try:
+            data = limits.run_in_child(work, timeout=timeout, what="the query", classify=_classify,
+                                       deliver=deliver if streaming else None)
+            break
+        except limits.Failure as failure:
+            entry = getattr(graph, "cache_entry", None)
+            if attempt == 1 and entry is not None and not federated and failure.kind in ("storage", "crash"):
+                # RocksDB reported an error, or the engine died: if the cached store is to blame, discard it
+                # (one line on stderr) and run the query again on the graph rebuilt from the files.
+                from ..cache import verified
+
+                damage = failure.message if failure.kind == "storage" else verified(entry)
+                if damage is not None:
+                    graph.rebuild_after_damage(damage)
+                    continue
+            if federated and failure.kind in ("storage", "input"):  # the query itself was checked before it ran
+                failure = limits.Failure("endpoint", f"a SERVICE endpoint failed: {failure.message}")
+            limits.raise_failure(failure, what="the query")
+    if streaming:
+        return None
+    if data[:1] == b"R":
+        return QueryResult.from_oxigraph(ox.parse_query_results(data[1:], format=ox.QueryResultsFormat.JSON))
+    return QueryResult("graph", triples=[q.triple for q in ox.parse(data[1:], format=ox.RdfFormat.N_TRIPLES)])
+
