@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..calendar import span
 from ..namespaces import DCTERMS, RDFS, XSD, curie
-from .codes import CODE_TYPES
+from .codes import CODE_TYPES, resolve
 from .parameters import to_term
 
 _DATED = """
@@ -84,10 +84,12 @@ def _known(store: ox.Store, term: ox.NamedNode) -> bool:
 
 
 def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.Store) -> str:
-    """One line saying why ``query``, run with ``params`` (codes already resolved) on ``store``, gave no rows."""
+    """One line saying why ``query``, run with ``params`` on ``store``, gave no rows; codes are read as
+    :func:`caregraph.query.run` reads them (:func:`caregraph.query.codes.resolve`)."""
+    params = resolve(query, params, store)
     values: dict[str, list[ox.NamedNode | ox.Literal]] = {}
     for name, parameter in query.parameters.items():
-        given = (params or {}).get(name)
+        given = params.get(name)
         texts = ([given] if isinstance(given, str) else list(given)) if given is not None else (
             [] if parameter.default == "UNDEF" else [parameter.default])
         values[name] = [to_term(parameter.type, text, query.prefixes) for text in texts]
