@@ -3,11 +3,25 @@ process that is killed at the deadline or on Ctrl-C (:mod:`caregraph.query.limit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, overload
+
 import pyoxigraph as ox
 
 from ..errors import CaregraphError, EndpointError, InputError, StorageError, shorten
 from ..sparql import service_line
 from .results import RESULTS_FORMATS, QueryResult
+
+if TYPE_CHECKING:
+    from ..graph import CareGraph
+
+
+def select(store: ox.Store, text: str) -> ox.QuerySolutions:
+    """The solutions of caregraph's own SELECT query ``text`` on ``store``, run here and now."""
+    result = store.query(text)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {text[:80]!r}")
+    return result
 
 
 def refuse_service(where: str) -> InputError:
@@ -35,8 +49,18 @@ def _engine_error(error: BaseException, federated: bool) -> CaregraphError:
     return InputError(f"the query cannot be evaluated: {shorten(message)}")
 
 
-def run_embedded(graph, text: str, *, timeout: float | None = None, allow_service: bool = False,
-                 stream: str | None = None, deliver=None) -> QueryResult | None:
+@overload
+def run_embedded(graph: CareGraph, text: str, *, timeout: float | None = None, allow_service: bool = False,
+                 stream: None = None, deliver: None = None) -> QueryResult: ...
+
+
+@overload
+def run_embedded(graph: CareGraph, text: str, *, timeout: float | None = None, allow_service: bool = False,
+                 stream: str, deliver: Callable[[bytes], object]) -> None: ...
+
+
+def run_embedded(graph: CareGraph, text: str, *, timeout: float | None = None, allow_service: bool = False,
+                 stream: str | None = None, deliver: Callable[[bytes], object] | None = None) -> QueryResult | None:
     """Run query text on a :class:`caregraph.graph.CareGraph` (its pyoxigraph store).
 
     ``timeout`` (seconds; None: no limit) is a deadline for the whole query. With a deadline the query runs in a
@@ -59,12 +83,12 @@ def run_embedded(graph, text: str, *, timeout: float | None = None, allow_servic
         except (SyntaxError, RuntimeError, ValueError, TypeError, OSError) as error:
             raise _engine_error(error, federated) from None
 
-    streaming = stream is not None and deliver is not None
+    streaming = RESULTS_FORMATS[stream] if stream is not None and deliver is not None else None
 
     def work(sink) -> None:
         result = graph.store.query(text)
-        if streaming and not isinstance(result, ox.QueryTriples):
-            result.serialize(sink, format=RESULTS_FORMATS[stream])
+        if streaming is not None and not isinstance(result, ox.QueryTriples):
+            result.serialize(sink, format=streaming)
             if sink.last != b"\n":
                 sink.write(b"\n")  # a shell prompt should not follow on the same line
         elif isinstance(result, ox.QueryTriples):
@@ -77,7 +101,7 @@ def run_embedded(graph, text: str, *, timeout: float | None = None, allow_servic
     for attempt in (1, 2):
         try:
             data = limits.run_in_child(work, timeout=timeout, what="the query", classify=_classify,
-                                       deliver=deliver if streaming else None)
+                                       deliver=deliver if streaming is not None else None)
             break
         except limits.Failure as failure:
             entry = getattr(graph, "cache_entry", None)
@@ -93,7 +117,7 @@ def run_embedded(graph, text: str, *, timeout: float | None = None, allow_servic
             if federated and failure.kind in ("storage", "input"):  # the query itself was checked before it ran
                 failure = limits.Failure("endpoint", f"a SERVICE endpoint failed: {failure.message}")
             limits.raise_failure(failure, what="the query")
-    if streaming:
+    if streaming is not None:
         return None
     if data[:1] == b"R":
         return QueryResult.from_oxigraph(ox.parse_query_results(data[1:], format=ox.QueryResultsFormat.JSON))

@@ -86,7 +86,8 @@ class _Sink:
     """Where the child writes: a file descriptor, written whole, remembering an error of its own."""
 
     def __init__(self, fd: int) -> None:
-        self.fd, self.error, self.last = fd, None, b"\n"
+        self.fd, self.last = fd, b"\n"
+        self.error: OSError | None = None
 
     def write(self, data) -> int:
         view = memoryview(data)
@@ -169,7 +170,7 @@ def _kind_of(error: CaregraphError) -> str:
 
 def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: str,
                  classify: Callable[[BaseException], str],
-                 deliver: Callable[[bytes], None] | None = None) -> bytes:
+                 deliver: Callable[[bytes], object] | None = None) -> bytes:
     """Run ``work(sink)`` in a child process and return what it wrote to ``sink`` — or, with ``deliver``, hand
     each piece to ``deliver`` as it arrives and return nothing, so that results are never held whole.
 

@@ -20,6 +20,7 @@ from ..errors import InputError, ParseError, shorten
 from ..namespaces import PREFIXES
 from ..sparql import KEYWORD, SERVICE, UPDATE_KEYWORDS, declared_prefixes, error_position, line_of, mask, readable
 from . import header as grammar  # from_text has an argument named parse_header
+from .embedded import select
 from .header import QUERY_FIELDS, Header, Parameter, parse_parameters
 from .parameters import sparql_term, to_term, value_slots
 
@@ -146,7 +147,7 @@ class Query:
         line = line_of(self.source, start - (len(self.text) - len(self.source)))
         block = f"{prologue} SELECT ?v WHERE {{ VALUES ?v {{ {self.text[start:end]} }} }}"
         try:
-            written = [solution[0] for solution in ox.Store().query(block)]
+            written = [solution[0] for solution in select(ox.Store(), block)]
         except SyntaxError:
             raise ParseError(self.display, f"the VALUES block of {parameter.name!r} must hold RDF terms",
                              line) from None

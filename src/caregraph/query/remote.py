@@ -73,7 +73,8 @@ def _fetch(url: str, text: str, kind: str, timeout: float | None) -> tuple[bytes
     wrapper.setReturnFormat(TURTLE if kind == "graph" else JSON)
     # Each socket operation may take the whole deadline; the deadline itself is kept by run_remote's child process.
     # (setTimeout() truncates to whole seconds, and 0 would mean no timeout at all.)
-    wrapper.timeout = timeout
+    # SPARQLWrapper's stub says int, but the value goes to urllib's urlopen, which takes float seconds.
+    wrapper.timeout = timeout  # type: ignore[assignment]
     try:
         response = wrapper.query().response
         body = response.read()

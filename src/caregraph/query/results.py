@@ -4,8 +4,9 @@ for the W3C SPARQL 1.1 results formats, a terminal table, or RDF."""
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -18,7 +19,7 @@ _INTEGERS = {XSD + n for n in ("integer", "int", "long", "short", "byte", "nonNe
                                "unsignedShort", "unsignedByte")}
 
 
-def to_python(term: Term | None) -> object:
+def to_python(term: Term | ox.Triple | None) -> object:
     """A term as a plain Python value: IRI → str, numbers → int/Decimal/float, boolean → bool, date → date,
     gYear → int, other literals → their text, unbound → None, blank node → ``"_:label"``."""
     if term is None:
@@ -53,7 +54,7 @@ def to_python(term: Term | None) -> object:
     return text
 
 
-def comparable(term: Term | None) -> object:
+def comparable(term: Term | ox.Triple | None) -> object:
     """A key under which two terms are equal when they have the same RDF value (``1`` and ``"01"^^xsd:integer``,
     ``2.0`` and ``2.00``), while an IRI, a string and a language-tagged string with the same text stay apart.
     Blank node labels are not comparable across engines, so all blank nodes are equal."""
@@ -61,6 +62,8 @@ def comparable(term: Term | None) -> object:
         return None if term is None else ("blank",)
     if isinstance(term, ox.NamedNode):
         return ("iri", term.value)
+    if isinstance(term, ox.Triple):  # a quoted triple (RDF-star): equal by its terms
+        return ("triple", *map(comparable, (term.subject, term.predicate, term.object)))
     if term.language:
         return ("text", term.value, term.language.lower())
     from decimal import Decimal
@@ -111,9 +114,9 @@ def _prefixes_used(triples: list[ox.Triple]) -> dict[str, str]:
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
-def _shown(term: Term | None) -> str:
+def _shown(term: Term | ox.Triple | None) -> str:
     """A term as a table cell: its text, control characters escaped so that data cannot drive the terminal."""
-    return printable(term_text(term))
+    return printable(str(term) if isinstance(term, ox.Triple) else term_text(term))
 
 
 class QueryResult:
@@ -188,12 +191,17 @@ class QueryResult:
 
             triples = sorted_triples(self.triples)
             prefixes = None if fmt == "nt" else _prefixes_used(triples)
-            return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes)
-        data = self._oxigraph_results().serialize(format=RESULTS_FORMATS[fmt])
+            buffer = io.BytesIO()
+            ox.serialize(triples, buffer, format=_GRAPH_FORMATS[fmt], prefixes=prefixes)
+            return buffer.getvalue()
+        buffer = io.BytesIO()
+        self._oxigraph_results().serialize(buffer, format=RESULTS_FORMATS[fmt])
+        data = buffer.getvalue()
         return data if data.endswith(b"\n") else data + b"\n"  # a shell prompt should not follow on the same line
 
     def _oxigraph_results(self) -> ox.QuerySolutions | ox.QueryBoolean:
         # One route to every W3C format: the rows as SPARQL JSON, read back by Oxigraph, written by its serialisers.
+        document: dict[str, object]
         if self.kind == "ask":
             document = {"head": {}, "boolean": self.boolean}
         else:
@@ -208,6 +216,7 @@ class QueryResult:
 
         if self.kind == "ask":
             return "true" if self.boolean else "false"
+        headers: Sequence[str]
         if self.kind == "graph":
             headers = ("subject", "predicate", "object")
             from ..export import sorted_triples
