@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Any
 
 from .. import __version__
 from ..errors import EXIT_BAD_INPUT, EXIT_ENDPOINT_OR_IO, EXIT_OK, CaregraphError
@@ -99,7 +98,7 @@ def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return top
 
 
-def _global_options(parser: Any, *, after_command: bool = False) -> None:
+def _global_options(parser, *, after_command: bool = False) -> None:
     """--root, --quiet, --no-cache and --debug; after the command name they leave a value given before it alone."""
     keep = {"default": argparse.SUPPRESS} if after_command else {}
     parser.add_argument("--root", metavar="DIR", **keep,

@@ -6,11 +6,11 @@ import argparse
 import sys
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
-from .console import Commands, Formatter, load, printable
+from .console import Formatter, load, printable
 from .validate import GATE_HELP, gate_options
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "add", formatter_class=Formatter,
         help="validate a record and, only if it passes, copy it into the project's data/",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load, progress
+from .console import Formatter, load, progress
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "build", formatter_class=Formatter,
         help="merge the ontology and data into one graph and write it as Turtle and N-Triples",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
-from .console import Commands, Formatter, load, printable, progress, project_of
+from .console import Formatter, load, printable, progress, project_of
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "check", formatter_class=Formatter,
         help="run the quality checks: labels, definitions, undeclared terms, sources, quotations, reasoner",

@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, TypeAlias
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
 if TYPE_CHECKING:
     from ..graph import CareGraph
     from ..project import Project
-
-Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-"""What a command module's ``add_parser`` declares its command in."""
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load, progress
+from .console import Formatter, load, progress
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "docs", formatter_class=Formatter,
         help="write the vocabulary, entity and source pages as static HTML, for publishing",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load, progress, write_stdout
+from .console import Formatter, load, progress, write_stdout
 from .publish import NAMED_GRAPHS_HELP
 
 # The choices of --format, written out here so that building the parser imports no caregraph.export: that cost
@@ -13,7 +13,7 @@ from .publish import NAMED_GRAPHS_HELP
 FORMATS = ("jsonld", "nquads", "nt", "trig", "turtle", "xml")
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "export", formatter_class=Formatter,
         help="write the whole graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
-from .console import Commands, Formatter, progress, project_of
+from .console import Formatter, progress, project_of
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "import-reference", formatter_class=Formatter,
         help="turn the reference data files in data/reference/ into Turtle (national coverage)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load, progress
+from .console import Formatter, load, progress
 
 NAMED_GRAPHS_HELP = """\
 how a store sees the named graphs:
@@ -37,7 +37,7 @@ examples:
 """
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "publish", formatter_class=Formatter,
         help="load the graph into a SPARQL store (Graph Store Protocol), one named graph per source",

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, project_of, write_stdout
+from .console import Formatter, project_of, write_stdout
 
 _QUERY_EPILOG = """\
 examples:
@@ -46,7 +46,7 @@ stderr says why (a value naming nothing, with "did you mean"; a day outside the 
 """
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "query", formatter_class=Formatter,
         help="run a stored query, a query file or your own SPARQL, embedded or on an endpoint",

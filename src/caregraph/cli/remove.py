@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
-from .console import Commands, Formatter, load
+from .console import Formatter, load
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "remove", formatter_class=Formatter,
         help="remove a record file from the project's data/, unless other records point at it",

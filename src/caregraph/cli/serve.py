@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load
+from .console import Formatter, load
 
 _SERVE_EPILOG = """\
 examples:
@@ -31,7 +31,7 @@ changed) and writes no file. It listens on loopback unless --host says otherwise
 """
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "serve", formatter_class=Formatter,
         help="serve the graph on the web: a SPARQL endpoint, a query editor and the stored queries",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
-from .console import Commands, Formatter, load, printable
+from .console import Formatter, load, printable
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "stats", formatter_class=Formatter,
         help="count triples, classes, instances per class and statements per source",

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
-from .console import Commands, Formatter, load, printable, progress
+from .console import Formatter, load, printable, progress
 
 # The choices of --format, --engine and --fail-on, written out here so that building the parser imports no
 # caregraph.validate (bench/README.md); tests/test_cli.py checks that they are the lists of that module.
@@ -30,7 +30,7 @@ exit codes (as ROBOT's --fail-on):
 """
 
 
-def add_parser(commands: Commands) -> None:
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
         "validate", formatter_class=Formatter,
         help="check records, or the whole graph, against the shapes and the provenance rules, in plain words",

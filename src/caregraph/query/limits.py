@@ -24,6 +24,10 @@ from collections.abc import Callable
 
 from ..errors import CaregraphError, EndpointError, InputError, LimitError, StorageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 
 def _physical_memory() -> int:
     try:
@@ -242,7 +246,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def raise_failure(failure: Failure, *, what: str) -> None:
+def raise_failure(failure: Failure, *, what: str) -> NoReturn:
     """Turn a failure the caller has no better answer for into the error the command line reports."""
     if failure.kind == "pipe":
         raise BrokenPipeError(failure.message)  # the reader went away (`| head`): not a failure of caregraph

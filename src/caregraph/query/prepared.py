@@ -18,7 +18,17 @@ import pyoxigraph as ox
 
 from ..errors import InputError, ParseError, shorten
 from ..namespaces import PREFIXES
-from ..sparql import KEYWORD, SERVICE, UPDATE_KEYWORDS, declared_prefixes, error_position, line_of, mask, readable
+from ..sparql import (
+    KEYWORD,
+    SERVICE,
+    UPDATE_KEYWORDS,
+    declared_prefixes,
+    error_position,
+    line_of,
+    mask,
+    readable,
+    service_line,
+)
 from . import header as grammar  # from_text has an argument named parse_header
 from .embedded import select
 from .header import QUERY_FIELDS, Header, Parameter, parse_parameters
@@ -100,9 +110,8 @@ class Query:
         self.text = prologue + self.source
         self.prefixes = {**PREFIXES, **declared}
         self.form = self._check_syntax(prologue.count("\n"))
-        federated = SERVICE.search(masked)
-        self.service_line = line_of(self.source, federated.start()) if federated else None
-        if federated and self.slug and "federated" not in self.tags:
+        self.service_line = service_line(self.source)
+        if self.service_line is not None and self.slug and "federated" not in self.tags:
             raise ParseError(self.display, "the query uses SERVICE (another endpoint over the network), so its "
                                            "tags must include 'federated'", self.service_line)
         masked = mask(self.text)

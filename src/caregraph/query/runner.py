@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .embedded import refuse_service, run_embedded
+from .embedded import refuse_service, run_embedded, stream_embedded
 from .library import resolve
 from .limits import DEFAULT_TIMEOUT
 from .prepared import Query
 from .remote import run_remote
 from .results import QueryResult
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
 if TYPE_CHECKING:
     from ..graph import CareGraph
 
@@ -53,7 +53,7 @@ def stream(query: str | Path | Query, params: Values | None, fmt: str, deliver: 
     format ``fmt`` (csv, tsv, json or xml) to ``deliver`` piece by piece as the engine produces it, never held
     whole: an answer of any size in constant memory."""
     graph, text = _embedded(resolve(query), params, graph, allow_service)
-    run_embedded(graph, text, timeout=timeout, allow_service=allow_service, stream=fmt, deliver=deliver)
+    stream_embedded(graph, text, fmt, deliver, timeout=timeout, allow_service=allow_service)
 
 
 def _embedded(prepared: Query, params: Values | None, graph: CareGraph | None,
