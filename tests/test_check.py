@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from caregraph.check import iris_in_query, load_checks, run_checks
+from caregraph.check import load_checks, run_checks
 from caregraph.graph import CareGraph
 
 CG = "@prefix cg: <https://w3id.org/caregraph/def#> .\n"
@@ -95,12 +95,6 @@ def test_the_quotation_check_needs_the_sources(project):
 
     with pytest.raises(InputError, match="source texts"):
         run_checks(CareGraph.load(project), project, sources_dir=None)
-
-
-def test_iris_in_query_ignores_comments_and_strings():
-    text = ('PREFIX ex: <http://example.org/>\n# ex:comment\nSELECT * WHERE { ?s ex:p "ex:string" ; '
-            '<http://example.org/full> ?o }')
-    assert iris_in_query(text) == {"http://example.org/", "http://example.org/p", "http://example.org/full"}
 
 
 def test_check_command_reports_and_sets_the_exit_code(run_cli, project_copy, sources_dir):

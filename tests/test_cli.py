@@ -29,12 +29,13 @@ def test_every_command_has_help_with_examples(command, capsys):
 
 
 def test_the_parser_offers_the_formats_and_engines_of_export_and_validate():
-    from caregraph import cli, validate
+    from caregraph import validate
+    from caregraph.cli import export as export_command, validate as validate_command
 
-    assert cli.EXPORT_FORMATS == tuple(sorted(FORMATS))
-    assert cli.REPORT_FORMATS == validate.FORMATS
-    assert cli.VALIDATION_ENGINES == validate.ENGINES
-    assert cli.FAIL_ON == validate.FAIL_ON
+    assert export_command.FORMATS == tuple(sorted(FORMATS))
+    assert validate_command.REPORT_FORMATS == validate.FORMATS
+    assert validate_command.ENGINES == validate.ENGINES
+    assert validate_command.FAIL_ON == validate.FAIL_ON
 
 
 def test_the_parser_declares_only_the_named_command_unless_none_is_named():

@@ -11,7 +11,6 @@ completeness checks: a missing label or definition is an ERROR.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,9 @@ from .graph import CareGraph, data_triples, parse_turtle
 from .namespaces import curie, term_text
 from .project import Project
 from .provenance import unattested, verify_quotations
+from .query.header import CHECK_FIELDS, parse_header
 from .reasoner import inconsistencies, materialise
+from .sparql import error_position, iris_used
 from .vocabulary import Vocabulary
 
 SEVERITIES = ("ERROR", "WARN", "INFO")
@@ -82,38 +83,13 @@ class _Context:
 
 # --- stored (SPARQL) checks ------------------------------------------------------------------------------------
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-_CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$")
-
-
 def _read_stored_check(path: Path) -> Check:
-    fields: dict[str, str] = {}
-    last = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.startswith("#+"):
-            continue
-        continued = _CONTINUATION.match(line)
-        if continued and last:
-            fields[last] += " " + continued.group(1).strip()
-            continue
-        match = _HEADER.match(line)
-        if not match:
-            raise ParseError(path, "expected '#+ key: value' in the check's header", number)
-        last = match.group(1)
-        fields[last] = match.group(2).strip()
-    missing = [key for key in ("summary", "severity", "fix") if not fields.get(key)]
-    if missing:
-        raise ParseError(path, f"the check's header lacks {', '.join('#+ ' + m for m in missing)}")
+    text = path.read_text(encoding="utf-8")
+    fields = parse_header(text, str(path), CHECK_FIELDS, required=("summary", "severity", "fix"), kind="check").fields
     if fields["severity"] not in SEVERITIES:
         raise ParseError(path, f"severity {fields['severity']!r} is not one of {', '.join(SEVERITIES)}")
     return Check(path.stem, fields["summary"], fields["severity"], fields["fix"], fields.get("description", ""),
-                 sparql=path.read_text(encoding="utf-8"))
-
-
-def _query_error_position(message: str) -> tuple[str, int | None, int | None]:
-    """Oxigraph reports "error at LINE:COLUMN: what"; split that into the message and its position."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    return (match.group(3), int(match.group(1)), int(match.group(2))) if match else (message, None, None)
+                 sparql=text)
 
 
 def _run_stored(check: Check, context: _Context) -> Iterable[Finding]:
@@ -121,31 +97,12 @@ def _run_stored(check: Check, context: _Context) -> Iterable[Finding]:
         solutions = context.graph.store.query(check.sparql)
     except SyntaxError as error:
         path = context.project.relative(context.project.checks_dir / f"{check.name}.rq")
-        raise ParseError(path, *_query_error_position(str(error))) from None
+        raise ParseError(path, *error_position(str(error))) from None
     for solution in solutions:
         yield context.finding(check, solution["entity"], solution["property"], solution["value"])
 
 
 # --- checks in Python -----------------------------------------------------------------------------------------
-
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-# IRIs come first in the alternation so that the "#" inside <…#> is not taken for a comment.
-_IRI_STRING_OR_COMMENT = re.compile(r'<[^<>\s"{}|^`\\]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                                    r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
-_FULL_IRI = re.compile(r"<([^<>\s\"{}|^`\\]*)>")
-_PREFIXED_NAME = re.compile(r"(?<![\w<:/#])([A-Za-z][\w-]*):([A-Za-z_][\w-]*(?:\.[\w-]+)*)")
-
-
-def iris_in_query(text: str) -> set[str]:
-    """The IRIs a SPARQL query mentions (full and prefixed), with comments and string literals ignored."""
-    code = _IRI_STRING_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
-    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(code)}
-    found = {m.group(1) for m in _FULL_IRI.finditer(code)}
-    for match in _PREFIXED_NAME.finditer(_FULL_IRI.sub(" ", code)):
-        if match.group(1) in prefixes:
-            found.add(prefixes[match.group(1)] + match.group(2))
-    return found
-
 
 def _undeclared_terms(context: _Context) -> Iterable[Finding]:
     """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
@@ -161,7 +118,7 @@ def _undeclared_terms(context: _Context) -> Iterable[Finding]:
                 if isinstance(term, ox.NamedNode):
                     used.setdefault(term.value, context.project.relative(path))
     for path in sorted(context.project.queries_dir.glob("*.rq")) + sorted(context.project.checks_dir.glob("*.rq")):
-        for iri in iris_in_query(path.read_text(encoding="utf-8")):
+        for iri in iris_used(path.read_text(encoding="utf-8")):
             used.setdefault(iri, context.project.relative(path))
     for iri in sorted(used):
         close = vocabulary.undeclared(iri)

@@ -225,8 +225,10 @@ def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True, in_m
 
 
 def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
-    """Counts for ``caregraph stats``: instances per class and statements per source."""
+    """Counts for ``caregraph stats``: instances per class, and statements per source as the stored query
+    ``statements-by-source`` counts them (claims and sourced records together), for both kinds of source."""
     from .namespaces import sparql_prologue, term_text
+    from .query import run, stored
 
     def rows(query: str, names: list[str]) -> list[tuple]:
         out = []
@@ -234,20 +236,20 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
             out.append(tuple(term_text(solution[n]) for n in names))
         return out
 
+    project = graph.project or Project.locate()
+    by_source = run(stored("statements-by-source", project.queries_dir),
+                    {"kind": ["cg:SourceDocument", "cg:ReferenceDataset"]}, graph=graph)
+    sources = []
+    for source, title, quotations, claims, records in by_source.rows:
+        statements = sum(int(term.value) for term in (claims, records) if term is not None)
+        sources.append((term_text(source), term_text(title), term_text(quotations), str(statements)))
     return {
         "classes": rows("""
             SELECT ?class ?label (COUNT(DISTINCT ?x) AS ?instances) WHERE {
               ?x a ?class . ?class a owl:Class . OPTIONAL { ?class rdfs:label ?label }
             } GROUP BY ?class ?label ORDER BY DESC(?instances) ?class""", ["class", "label", "instances"]),
-        "sources": rows("""
-            SELECT ?source ?title (COUNT(DISTINCT ?quotation) AS ?quotations) (COUNT(DISTINCT ?node) AS ?statements)
-            WHERE {
-              ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
-              OPTIONAL { ?source dcterms:title ?title }
-              OPTIONAL { ?quotation prov:wasQuotedFrom ?source . OPTIONAL { ?node prov:wasDerivedFrom ?quotation } }
-            } GROUP BY ?source ?title ORDER BY ?source""", ["source", "title", "quotations", "statements"]),
+        "sources": sources,
         "declared_classes": rows("""
             SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {
               ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),
     }
-

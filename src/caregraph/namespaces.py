@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 CG = "https://w3id.org/caregraph/def#"
 """caregraph's vocabulary: classes, properties and SKOS concepts (version-free term IRIs)."""
 
@@ -77,14 +79,17 @@ def term_text(term) -> str:
     return term.value
 
 
-def expand(name: str) -> str:
-    """``cg:Footprint`` → its full IRI; ``<iri>`` → ``iri``; anything else is returned unchanged."""
+def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """A name for an IRI as the IRI: ``cg:Footprint`` (a prefix of ``prefixes``) → its full IRI; ``<iri>`` → ``iri``;
+    a full IRI (``https://…``, ``urn:…``, ``mailto:…``, ``tag:…``) as it is; None for anything else."""
     if name.startswith("<") and name.endswith(">"):
         return name[1:-1]
-    prefix, sep, local = name.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return name
+    prefix, colon, local = name.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    if colon and (local.startswith("//") or prefix in ("urn", "mailto", "tag")):
+        return name
+    return None
 
 
 def sparql_prologue() -> str:

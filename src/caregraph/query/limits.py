@@ -24,6 +24,10 @@ from collections.abc import Callable
 
 from ..errors import CaregraphError, EndpointError, InputError, LimitError, StorageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 
 def _physical_memory() -> int:
     try:
@@ -44,6 +48,10 @@ MEMORY_BUDGET = _budget()
 if that is less), or ``CAREGRAPH_QUERY_MEMORY`` GiB. Every stored query needs a small fraction of it even on a
 graph of a million triples; a query (or a damaged store) that needs more is stopped with a one-line error
 instead of swapping the machine to a halt."""
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a query may take, embedded or on an endpoint, before it is stopped: the default of ``run`` and of the
+command line's ``--timeout`` (five minutes; every stored query takes well under a second on the shipped graph)."""
 
 MAX_TIMEOUT = 7 * 24 * 3600.0
 """The longest deadline accepted, in seconds (a week); longer is surely a mistake, and ``inf`` is refused."""
@@ -82,7 +90,8 @@ class _Sink:
     """Where the child writes: a file descriptor, written whole, remembering an error of its own."""
 
     def __init__(self, fd: int) -> None:
-        self.fd, self.error, self.last = fd, None, b"\n"
+        self.fd, self.last = fd, b"\n"
+        self.error: OSError | None = None
 
     def write(self, data) -> int:
         view = memoryview(data)
@@ -165,7 +174,7 @@ def _kind_of(error: CaregraphError) -> str:
 
 def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: str,
                  classify: Callable[[BaseException], str],
-                 deliver: Callable[[bytes], None] | None = None) -> bytes:
+                 deliver: Callable[[bytes], object] | None = None) -> bytes:
     """Run ``work(sink)`` in a child process and return what it wrote to ``sink`` — or, with ``deliver``, hand
     each piece to ``deliver`` as it arrives and return nothing, so that results are never held whole.
 
@@ -237,7 +246,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def raise_failure(failure: Failure, *, what: str) -> None:
+def raise_failure(failure: Failure, *, what: str) -> NoReturn:
     """Turn a failure the caller has no better answer for into the error the command line reports."""
     if failure.kind == "pipe":
         raise BrokenPipeError(failure.message)  # the reader went away (`| head`): not a failure of caregraph
