@@ -161,7 +161,7 @@ def test_the_fast_engine_finds_what_pyshacl_finds(project):
 
 def test_every_sparql_rule_binds_this_first(project):
     """The condition under which the fast engine equals pyshacl: $this is bound by the first triple pattern."""
-    from caregraph.validate import _split_shapes, project_shapes
+    from caregraph.validate.shapes import _split_shapes, project_shapes
 
     _, rules = _split_shapes(project_shapes(project))
     assert len(rules) >= 7

@@ -119,12 +119,12 @@ def untargeted_nodes(store: ox.Store, shapes, nodes: Iterable[ox.NamedNode]) -> 
     """Those of ``nodes`` that no active shape targets in ``store``: nothing would check what they say."""
     import rdflib
 
-    from . import _focus_nodes
+    from .shapes import focus_nodes
 
     deactivated = set(shapes.subjects(rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
     targets = tuple(sorted({(key, str(value)) for key in _TARGETS
                             for shape, value in shapes.subject_objects(rdflib.URIRef(key))
                             if shape not in deactivated}))
-    targeted = _focus_nodes(store, targets)
+    targeted = focus_nodes(store, targets)
     return sorted((n for n in nodes if n not in targeted and not calendar.is_calendar_iri(n.value)),
                   key=lambda n: n.value)
