@@ -32,7 +32,7 @@ def test_the_parser_offers_the_formats_and_engines_of_export_and_validate():
     from caregraph import cli, validate
 
     assert cli.EXPORT_FORMATS == tuple(sorted(FORMATS))
-    assert cli.REPORT_FORMATS == validate.FORMATS
+    assert cli.REPORT_FORMATS == validate.REPORT_FORMATS
     assert cli.VALIDATION_ENGINES == validate.ENGINES
     assert cli.FAIL_ON == validate.FAIL_ON
 

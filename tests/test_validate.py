@@ -428,16 +428,16 @@ def _caregraph_results(report, nodes) -> set[tuple]:
 
 def _as_the_build_adds_it(path: Path, base) -> list[tuple]:
     """The triples ``path`` adds to ``base`` as the build would: as written, with its calendar terms described."""
-    from caregraph import calendar
+    from caregraph import periods
     from caregraph.graph import _to_term
     from caregraph.rdflib_terms import to_rdflib_term
 
     record = rdflib.Graph().parse(path, format="turtle")
     triples = list(record)
     for value in set(record.objects()):
-        if isinstance(value, rdflib.URIRef) and calendar.is_calendar_iri(str(value)):
+        if isinstance(value, rdflib.URIRef) and periods.is_calendar_iri(str(value)):
             triples += [(rdflib.URIRef(s), rdflib.URIRef(p), to_rdflib_term(_to_term(o)))
-                        for s, p, o in calendar.describe(str(value))]
+                        for s, p, o in periods.describe(str(value))]
     return [t for t in triples if t not in base]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import calendar
+from . import periods
 from .errors import UnknownTermError
 from .files import PairWriter, atomic_write
 from .graph import CareGraph, load_turtle
@@ -98,7 +98,7 @@ def named_graph_quads(graph: CareGraph, triples: list[ox.Triple], *, inferred: b
             sources = sources | claimed if sources else claimed
         if sources:
             names = [CGD + "graph-" + source.rsplit("/", 1)[-1] for source in sorted(sources)]
-        elif isinstance(s, ox.NamedNode) and calendar.is_calendar_iri(s.value):
+        elif isinstance(s, ox.NamedNode) and periods.is_calendar_iri(s.value):
             names = [CALENDAR_GRAPH]
         elif ox.Quad(s, p, o) in data:
             names = [UNATTESTED_GRAPH]

@@ -111,18 +111,21 @@ def data_triples(project: Project) -> list[ox.Triple]:
 
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
-    from . import calendar
+    from . import periods
 
-    used: set[str] = set()
-    for predicate in calendar.TEMPORAL_PROPERTIES:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-            if isinstance(quad.object, ox.NamedNode) and calendar.is_calendar_iri(quad.object.value):
-                used.add(quad.object.value)
-    triples = []
-    for iri in sorted(used):
-        for s, p, o in calendar.describe(iri):
-            triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o)))
-    return triples
+    used = (quad.object for predicate in periods.TEMPORAL_PROPERTIES
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()))
+    return describe_periods(used)
+
+
+def describe_periods(terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
+    """OWL-Time descriptions of the calendar terms among ``terms``, each once, in IRI order; a malformed calendar
+    term raises :class:`~caregraph.errors.InputError`."""
+    from . import periods
+
+    used = {t.value for t in terms if isinstance(t, ox.NamedNode) and periods.is_calendar_iri(t.value)}
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o))
+            for iri in sorted(used) for s, p, o in periods.describe(iri)]
 
 
 class CareGraph:

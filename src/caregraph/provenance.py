@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .calendar import is_calendar_iri
 from .graph import as_stored
 from .namespaces import CG, sparql_prologue
+from .periods import is_calendar_iri
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",

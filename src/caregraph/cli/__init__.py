@@ -19,7 +19,7 @@ EXIT_INTERNAL_ERROR = 4
 # imports neither caregraph.export nor caregraph.validate: that cost `caregraph query` a quarter of its start-up
 # (bench/README.md). tests/test_cli.py checks that they are the lists of those modules.
 EXPORT_FORMATS = ("jsonld", "nquads", "nt", "trig", "turtle", "xml")
-REPORT_FORMATS = ("text", "json", "turtle")
+REPORT_FORMATS = ("text", "json", "tsv", "turtle")
 VALIDATION_ENGINES = ("fast", "pyshacl")
 FAIL_ON = ("violation", "warning", "info", "none")
 
@@ -209,25 +209,25 @@ def _check_parser(commands) -> None:
                     "unattested triples, blank nodes, quotations not found in their source, OWL 2 RL "
                     "consistency) and print a report. Exit 1 when a finding reaches --fail-on.",
         epilog="examples:\n  caregraph check\n  caregraph check --sources ../shared/sources --format tsv > report.tsv\n"
-               "  caregraph check --fail-on WARN              # stricter: warnings fail too\n"
+               "  caregraph check --fail-on warning           # stricter: warnings fail too\n"
                "  caregraph check --skip reasoner-inconsistency   # faster, without the reasoner\n"
                "  caregraph check --list                      # what each check looks for")
     p.add_argument("--sources", metavar="DIR", help="folder of the source documents' texts (default: "
                                                      "CAREGRAPH_SOURCES or ../shared/sources beside the project)")
-    p.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO"], default="ERROR",
-                   help="lowest severity that fails the check (default: ERROR)")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="violation",
+                   help="lowest severity that fails the check (default: violation; none: never fail)")
     p.add_argument("--skip", metavar="CHECK", action="append", default=[], help="leave a check out (repeatable)")
-    p.add_argument("--format", choices=["text", "tsv", "json"], default="text", help="report format")
+    p.add_argument("--format", "-f", choices=[f for f in REPORT_FORMATS if f != "turtle"], default="text",
+                   help="report format, as validate's (default: text)")
     p.add_argument("--list", action="store_true", help="list the checks with their severity and fix, and exit")
     p.set_defaults(run=_run_check)
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    import json
-
     from ..check import load_checks, run_checks
     from ..errors import EXIT_NOT_CONFORMING
     from ..tables import render_table
+    from ..validate import render
 
     project = _project(args)
     if args.list:
@@ -238,23 +238,9 @@ def _run_check(args: argparse.Namespace) -> int:
     graph = _load(args)
     report = run_checks(graph, project, sources_dir=sources, skip=args.skip,
                         progress=lambda message: _progress(args, message))
-    rows = [(f.severity, f.check, f.entity, f.property, f.value) for f in report.findings]
-    if args.format == "json":
-        print(json.dumps({"summary": {s: report.count(s) for s in ("ERROR", "WARN", "INFO")},
-                          "failed": report.failed(args.fail_on),
-                          "findings": [dict(zip(("severity", "check", "entity", "property", "value"), r, strict=True))
-                                       for r in rows]}, indent=2))
-    elif args.format == "tsv":
-        print("severity\tcheck\tentity\tproperty\tvalue")
-        for row in rows:
-            print(_printable("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row)))
-    else:
-        if rows:
-            print(_printable(render_table(["severity", "check", "entity", "property", "value"], rows)))
-            print()
-        print(f"{report.summary()}: " + ("FAILED" if report.failed(args.fail_on) else "passed")
-              + f" (fail on {args.fail_on})")
-    return EXIT_NOT_CONFORMING if report.failed(args.fail_on) else EXIT_OK
+    rendered = render(report, args.format)
+    sys.stdout.write(_printable(rendered) if args.format in ("text", "tsv") else rendered)
+    return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK
 
 # --- import-reference ----------------------------------------------------------------------------------------
 
@@ -601,7 +587,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         _progress(args, "validating the whole graph")
         report = validate_graph(graph, shapes, engine=args.engine)
     rendered = render(report, args.format)
-    sys.stdout.write(_printable(rendered) if args.format == "text" else rendered)
+    sys.stdout.write(_printable(rendered) if args.format in ("text", "tsv") else rendered)
     return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK
 
 

@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
-from ..calendar import span
 from ..namespaces import DCTERMS, RDFS, XSD, curie
+from ..periods import span
 from . import to_term
 from .codes import CODE_TYPES
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
-from ..calendar import span
+from ..periods import span
 
 PERIODS: Mapping[str, str] = {
     "ons-ccg-stp-2017": "fy-2017-18",

@@ -33,9 +33,20 @@ from __future__ import annotations
 
 from .filing import AddOutcome, RemoveOutcome, add_record, folder_for, remove_record
 from .records import record_context, validate_graph, validate_records
-from .report import FAIL_ON, FORMATS, Report, Result, render, render_json, render_text, render_turtle
+from .report import (
+    FAIL_ON,
+    REPORT_FORMATS,
+    SEVERITIES,
+    Report,
+    Result,
+    render,
+    render_json,
+    render_text,
+    render_tsv,
+    render_turtle,
+)
 from .shapes import ENGINES, load_shapes, project_shapes
 
-__all__ = ["AddOutcome", "ENGINES", "FAIL_ON", "FORMATS", "RemoveOutcome", "Report", "Result", "add_record",
-           "folder_for", "load_shapes", "project_shapes", "record_context", "remove_record", "render",
-           "render_json", "render_text", "render_turtle", "validate_graph", "validate_records"]
+__all__ = ["AddOutcome", "ENGINES", "FAIL_ON", "REPORT_FORMATS", "SEVERITIES", "RemoveOutcome", "Report", "Result",
+           "add_record", "folder_for", "load_shapes", "project_shapes", "record_context", "remove_record", "render",
+           "render_json", "render_text", "render_tsv", "render_turtle", "validate_graph", "validate_records"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import calendar
+from .. import periods
 from ..graph import as_stored
 from ..namespaces import PROV, RDF, SH
 from ..provenance import unattested, verify_quotations
@@ -126,5 +126,5 @@ def untargeted_nodes(store: ox.Store, shapes, nodes: Iterable[ox.NamedNode]) -> 
                             for shape, value in shapes.subject_objects(rdflib.URIRef(key))
                             if shape not in deactivated}))
     targeted = focus_nodes(store, targets)
-    return sorted((n for n in nodes if n not in targeted and not calendar.is_calendar_iri(n.value)),
+    return sorted((n for n in nodes if n not in targeted and not periods.is_calendar_iri(n.value)),
                   key=lambda n: n.value)

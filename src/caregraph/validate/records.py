@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import calendar
+from .. import periods
 from ..errors import InputError
-from ..graph import CareGraph, parse_turtle
+from ..graph import CareGraph, describe_periods, parse_turtle
 from ..namespaces import CGD, ORG, PROV, RDF, RDFS, SKOS, TIME
 from ..project import Project
 from ..rdflib_terms import to_oxigraph_term, to_rdflib_graph
@@ -65,20 +65,10 @@ def project_of(graph: CareGraph) -> Project:
 
 def _calendar_triples(triples: list[ox.Triple], display: str) -> list[ox.Triple]:
     """OWL-Time descriptions of the calendar terms the records point at, as the build would add them."""
-    used = {t.object.value for t in triples
-            if t.predicate.value in calendar.TEMPORAL_PROPERTIES and isinstance(t.object, ox.NamedNode)
-            and calendar.is_calendar_iri(t.object.value)}
-    out = []
-    for iri in sorted(used):
-        try:
-            described = calendar.describe(iri)
-        except InputError as error:
-            raise InputError(f"{display}: {error}", hint=error.hint) from None
-        for s, p, o in described:
-            obj = ox.Literal(o[0], datatype=ox.NamedNode(o[1])) if isinstance(o, tuple) and o[1].startswith("http") \
-                else ox.Literal(o[0], language=o[1]) if isinstance(o, tuple) else ox.NamedNode(o)
-            out.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), obj))
-    return out
+    try:
+        return describe_periods(t.object for t in triples if t.predicate.value in periods.TEMPORAL_PROPERTIES)
+    except InputError as error:
+        raise InputError(f"{display}: {error}", hint=error.hint) from None
 
 
 def record_context(store: ox.Store, triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -195,7 +185,7 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     triples = records.triples + records.calendar
     # The records' nodes, not the calendar terms that _Records described for them.
     record_nodes = {t.subject for t in records.triples
-                    if not (isinstance(t.subject, ox.NamedNode) and calendar.is_calendar_iri(t.subject.value))}
+                    if not (isinstance(t.subject, ox.NamedNode) and periods.is_calendar_iri(t.subject.value))}
     context = record_context(graph.store, triples)
     small = ox.Store()
     small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in context + triples)

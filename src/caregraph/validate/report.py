@@ -1,4 +1,7 @@
-"""The report of a validation, SHACL's: its results in researchers' words, and its renderers."""
+"""The one report of `validate` and `check`, SHACL's: results in researchers' words, and its renderers.
+
+A result has SHACL's severity (violation, warning or info) whether a shape, one of caregraph's conventions or a
+quality check found it; each format (text, json, tsv, turtle) has one renderer for both commands."""
 
 from __future__ import annotations
 
@@ -10,27 +13,29 @@ from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
+from .. import namespaces
 from ..errors import InputError
-from ..namespaces import DCTERMS, PREFIXES, PROV, RDF, RDFS, SH, SKOS, curie
-from ..rdflib_terms import to_rdflib_term
+from ..namespaces import DCTERMS, PREFIXES, PROV, RDF, RDFS, SH, SKOS
+from ..rdflib_terms import to_oxigraph_term
 
 _DEFAULT = ox.DefaultGraph()
 
-FORMATS = ("text", "json", "turtle")
+REPORT_FORMATS = ("text", "json", "tsv", "turtle")
+SEVERITIES = ("violation", "warning", "info")  # SHACL's, gravest first
 # What fails a validation (exit 1), as ROBOT's --fail-on: results of this severity or a graver one; none: never.
 FAIL_ON = ("violation", "warning", "info", "none")
 
 
 _LABELS = (RDFS + "label", DCTERMS + "title", SKOS + "prefLabel")
 SHACL_SEVERITIES = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
-_SEVERITY_ORDER = {"violation": 0, "warning": 1, "info": 2}
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 # --- the report --------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Result:
-    """One thing wrong with one record, in the words of the shape that caught it."""
+    """One thing wrong with one record, in the words of the shape (or the check) that caught it."""
 
     focus: str  # the record's node, as a CURIE (or _:id for a blank node)
     label: str  # how the record reads: its display name, or what it is
@@ -39,7 +44,7 @@ class Result:
     message: str
     severity: str  # "violation", "warning" or "info"
     hint: str
-    shape: str  # the shape (or the SPARQL constraint) that caught it, as a CURIE
+    shape: str  # the shape (or the SPARQL constraint) that caught it, as a CURIE; or the check, by name
     component: str  # the SHACL constraint component, as a CURIE
     file: str = ""  # the file the record came from, when records were given as files
     line: int = 0  # the line of that file where the record's node is first written as a subject
@@ -48,11 +53,12 @@ class Result:
 
 @dataclass
 class Report:
-    """The outcome of a validation: the results, and which records (focus nodes) were checked."""
+    """The outcome of a validation or of the quality checks: the results, and what was checked."""
 
     results: list[Result]
-    records: int  # how many records (nodes described by the input) were checked
+    records: int = 0  # how many records (nodes described by the input) were validated
     files: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)  # the quality checks run, by name
     shapes_graph: object = field(default=None, repr=False)  # rdflib.Graph, for paths in the SHACL report
 
     @property
@@ -76,7 +82,9 @@ class Report:
         counts = ", ".join(f"{self.count(s)} {s}{'' if self.count(s) == 1 else 's'}"
                            for s in ("violation", "warning", "info") if self.count(s))
         checked = f"{self.records:,} record{'' if self.records == 1 else 's'} checked"
-        if self.files:
+        if self.checks:
+            checked = f"{len(self.checks)} check{'' if len(self.checks) == 1 else 's'} run"
+        elif self.files:
             checked += f" from {len(self.files)} file{'' if len(self.files) == 1 else 's'}"
         verdict = "conforms" if self.conforms else "does not conform" + (
             f": {failing:,} record{'' if failing == 1 else 's'} with violations" if failing else "")
@@ -96,24 +104,9 @@ def node_key(term) -> str:
 
 def term_text(term) -> str:
     """An rdflib or oxigraph term as a researcher reads it: a CURIE, or a literal as written in Turtle."""
-    import rdflib
-
-    if term is None:
-        return ""
-    if isinstance(term, (rdflib.URIRef, ox.NamedNode)):
-        return curie(str(term) if isinstance(term, rdflib.URIRef) else term.value)
-    if isinstance(term, (rdflib.BNode, ox.BlankNode)):
-        return f"_:{term}" if isinstance(term, rdflib.BNode) else str(term)
-    if isinstance(term, ox.Literal):
-        term = to_rdflib_term(term)
-    if isinstance(term, rdflib.Literal):
-        text = json.dumps(str(term), ensure_ascii=False)
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f"{text}^^{curie(str(term.datatype))}"
-        return text
-    return str(term)
+    if term is not None and not isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        term = to_oxigraph_term(term)
+    return namespaces.term_text(term, as_written=True)
 
 
 # --- labels --------------------------------------------------------------------------------------------------
@@ -158,13 +151,11 @@ def result_order(result: Result) -> tuple:
 # --- rendering -----------------------------------------------------------------------------------------------
 
 def render(report: Report, fmt: str = "text") -> str:
-    if fmt == "text":
-        return render_text(report)
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "turtle":
-        return render_turtle(report)
-    raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    """The report in one of :data:`REPORT_FORMATS`."""
+    renderers = {"text": render_text, "json": render_json, "tsv": render_tsv, "turtle": render_turtle}
+    if fmt not in renderers:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}")
+    return renderers[fmt](report)
 
 
 def render_text(report: Report) -> str:
@@ -193,13 +184,30 @@ def render_text(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
+    summary: dict[str, object] = {"records": report.records, "files": report.files}
+    if report.checks:
+        summary["checks"] = report.checks
+    summary |= {"violations": report.count("violation"), "warnings": report.count("warning"),
+                "infos": report.count("info")}
     document = {
         "conforms": report.conforms,
-        "summary": {"records": report.records, "files": report.files, "violations": report.count("violation"),
-                    "warnings": report.count("warning"), "infos": report.count("info")},
+        "summary": summary,
         "results": [{k: v for k, v in asdict(r).items() if k != "terms"} for r in report.results],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+_TSV_COLUMNS = ("severity", "shape", "focus", "path", "value", "message", "file", "line")
+
+
+def render_tsv(report: Report) -> str:
+    """One result a line, for spreadsheets and shell tools: tabs and line breaks inside a field become spaces."""
+    def field_text(value: object) -> str:
+        return str(value).replace("\t", " ").replace("\n", " ")
+
+    rows = ["\t".join(_TSV_COLUMNS)]
+    rows += ["\t".join(field_text(getattr(r, column) or "") for column in _TSV_COLUMNS) for r in report.results]
+    return "\n".join(rows) + "\n"
 
 
 def render_turtle(report: Report) -> str:
