@@ -22,6 +22,7 @@ from .errors import UnknownTermError
 from .files import PairWriter, atomic_write
 from .graph import CareGraph, load_turtle
 from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
+from .ordering import sorted_triples
 from .provenance import record_sources, statement_sources
 from .reasoner import materialise
 
@@ -40,15 +41,6 @@ _OWL_THING = ox.NamedNode(OWL + "Thing")
 ONTOLOGY_GRAPH = CGD + "graph-ontology"
 CALENDAR_GRAPH = CGD + "graph-calendar"
 UNATTESTED_GRAPH = CGD + "graph-unattested"
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
-    return (str(triple.subject), triple.predicate.value != _RDF_TYPE, str(triple.predicate), str(triple.object))
-
-
-def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """Triples in caregraph's canonical order: by subject, ``rdf:type`` first, then by predicate and object."""
-    return sorted(triples, key=_triple_key)
 
 
 def format_of(name: str) -> tuple[ox.RdfFormat, str]:

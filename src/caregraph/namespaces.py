@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 CG = "https://w3id.org/caregraph/def#"
 """caregraph's vocabulary: classes, properties and SKOS concepts (version-free term IRIs)."""
 
@@ -79,6 +77,8 @@ def term_text(term, *, as_written: bool = False) -> str:
         return f"_:{term.value}"
     if not as_written:
         return term.value
+    import json  # only reports need it, not the query path
+
     text = json.dumps(term.value, ensure_ascii=False)
     if term.language:
         return f"{text}@{term.language}"

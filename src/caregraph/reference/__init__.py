@@ -37,10 +37,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..export import sorted_triples
 from ..files import atomic_write
 from ..graph import parse_turtle
 from ..namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME, XSD
+from ..ordering import sorted_triples
+from ..project import Project
 
 COMMAND = "caregraph import-reference"
 
@@ -1074,8 +1075,8 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     _stps(b, rows, footprints)
     _ccgs(b, rows, footprints)
     _icbs(b, rows)
-    # The first-wave systems are the source-derived entities of data/areas/ beside data/reference/.
-    _first_wave(b, rows, footprints, _display_labels(reference_dir.parent / "areas"))
+    # The first-wave systems are the source-derived entities of the project's data/areas/.
+    _first_wave(b, rows, footprints, _display_labels(Project.of_reference_dir(reference_dir).areas_dir))
     _local_authorities(b, rows)
     _trusts(b, rows, footprints)
     _vanguards(b, rows["nhse-vanguards"])

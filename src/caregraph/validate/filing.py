@@ -12,30 +12,14 @@ import pyoxigraph as ox
 from ..errors import InputError, StorageError
 from ..files import atomic_write
 from ..graph import CareGraph, parse_turtle
-from ..namespaces import CG, ORG, RDF, RDFS
-from ..project import Project
+from ..namespaces import RDF, RDFS
+from ..project import RECORD_FOLDERS, Project
 from .records import project_of, read_bytes, validate_records
 from .report import Report, term_text
 
 _TYPE = ox.NamedNode(RDF + "type")
 _SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
 _DEFAULT = ox.DefaultGraph()
-
-# Where `caregraph add` files a record, by the kind of its main node (checked in this order).
-_FOLDERS = (
-    (CG + "Partnership", "areas"),
-    (ORG + "OrganizationalCollaboration", "areas"),
-    (ORG + "Organization", "organisations"),
-    (ORG + "FormalOrganization", "organisations"),
-    (ORG + "OrganizationalUnit", "organisations"),
-    (CG + "Agreement", "contracts"),
-    (CG + "FinancialArrangement", "contracts"),
-    (CG + "Procurement", "contracts"),
-    (CG + "Commitment", "contracts"),
-    (CG + "SourceDocument", "sources"),
-    (CG + "ReferenceDataset", "sources"),
-)
-
 
 # --- adding a record -----------------------------------------------------------------------------------------
 
@@ -59,7 +43,7 @@ def folder_for(file: str | os.PathLike[str], graph: CareGraph) -> str:
                 if isinstance(quad.object, ox.NamedNode):
                     following.add(quad.object.value)
         frontier = following - ancestors
-    for kind, folder in _FOLDERS:
+    for kind, folder in RECORD_FOLDERS:
         if kind in ancestors:
             return folder
     raise InputError(f"{file}: cannot tell which folder of data/ this record belongs in",

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..graph import parse_turtle
-from ..namespaces import PREFIXES, RDFS, SH, curie
+from ..namespaces import RDFS, SH, curie
 from ..project import Project
-from ..rdflib_terms import to_rdflib_term
+from ..rdflib_terms import to_rdflib_graph, to_rdflib_term
 from .report import SHACL_SEVERITIES, Result, node_key, term_text
 from .shacl import run_shacl
 
@@ -31,8 +31,6 @@ _SHAPES_CACHE: dict[tuple, object] = {}
 
 def load_shapes(files: Sequence[str | os.PathLike[str]]):
     """The shapes in ``files`` as one rdflib graph (cached per process); broken Turtle names file:line."""
-    import rdflib
-
     paths = [Path(f) for f in files]
     if not paths:
         raise InputError("no shapes to validate against", hint="the shapes are in ontology/shapes/*.ttl")
@@ -41,12 +39,8 @@ def load_shapes(files: Sequence[str | os.PathLike[str]]):
         triples = []
         for path in paths:
             triples.extend(parse_turtle(path))
-        graph = rdflib.Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
-        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
         _SHAPES_CACHE.clear()
-        _SHAPES_CACHE[key] = graph
+        _SHAPES_CACHE[key] = to_rdflib_graph(triples)
     return _SHAPES_CACHE[key]
 
 
