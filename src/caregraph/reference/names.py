@@ -8,7 +8,7 @@ name began or ended (:data:`AS_OF`). Queries asking "as of a day" read the name 
 
 The display label (``rdfs:label``) is the current official name: the name from the file whose period begins last
 (an ICB's is its ICB name); the other names are ``skos:altLabel``. Names differing only in letter case (NHS Digital
-writes names in capitals) are one name, spelt as the first file of :data:`caregraph.reference.DATASETS` spells it.
+writes names in capitals) are one name, spelt as the first file of data/reference/tables/datasets.csv spells it.
 """
 
 from __future__ import annotations
