@@ -891,6 +891,23 @@ def _header(concern: str) -> bytes:
             f"# {concern}.ttl: {CONCERNS[concern]}.\n\n").encode()
 
 
+# What Turtle text names a prefix outside a string literal or a full IRI, which may hold "cg:" as text.
+_STRING_OR_IRI = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>\s]*>')
+_PREFIX_USE = re.compile(r"(?<![\w:/#.-])([A-Za-z][\w-]*):")
+
+
+def _turtle(triples: list[ox.Triple]) -> bytes:
+    """The triples as Turtle in the style of the hand-written files: only the prefixes they use, sorted and
+    aligned, then the statements indented by four spaces."""
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("@prefix"))
+    body = re.sub(r"^\t+", lambda m: "    " * len(m.group(0)), body, flags=re.MULTILINE)
+    used = set(_PREFIX_USE.findall(_STRING_OR_IRI.sub(" ", body)))
+    declared = "".join(f"@prefix {prefix + ':':<9}<{namespace}> .\n"
+                       for prefix, namespace in sorted(PREFIXES.items()) if prefix in used)
+    return (declared + "\n" + body).encode()
+
+
 def generate(reference_dir: str | Path) -> dict[str, bytes]:
     """The Turtle of every concern file (``stps.ttl`` …) generated from the files in ``reference_dir``."""
     reference_dir = Path(reference_dir)
@@ -917,8 +934,7 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     out = {}
     for concern in CONCERNS:
         triples = sorted_triples(b.files[concern])
-        out[f"{concern}.ttl"] = _header(concern) + ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                                                                prefixes=PREFIXES)
+        out[f"{concern}.ttl"] = _header(concern) + _turtle(triples)
     return out
 
 
