@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, ParseError
-from .graph import CareGraph, data_triples, parse_turtle
+from .graph import CareGraph, data_triples, parse_turtle, select
 from .namespaces import PROV, curie, term_text
 from .project import Project
 from .provenance import unattested, verify_quotations
@@ -102,9 +102,9 @@ def _finding(check: Check, entity, prop=None, value=None, detail: str = "") -> R
                   hint=check.fix, shape=check.name, component="")
 
 
-def _run_stored(check: Check, context: _Context) -> Iterable[Result]:
+def _run_stored(check: Check, sparql: str, context: _Context) -> Iterable[Result]:
     try:
-        solutions = context.graph.store.query(check.sparql)
+        solutions = select(context.graph.store, sparql)
     except SyntaxError as error:
         path = context.project.relative(context.project.checks_dir / f"{check.name}.rq")
         raise ParseError(path, *_query_error_position(str(error))) from None
@@ -139,7 +139,7 @@ def _undeclared_terms(context: _Context) -> Iterable[Result]:
     vocabulary = Vocabulary.of(store)
     used: dict[str, str] = {}
     query = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
-    for solution in store.query(query):
+    for solution in select(store, query):
         used.setdefault(solution["t"].value, "the graph")
     for path in context.project.shape_files():
         for triple in parse_turtle(path, display=context.project.relative(path)):
@@ -229,5 +229,8 @@ def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None =
     for check in selected:
         if progress:
             progress(f"check {check.name}")
-        results.extend(_run_stored(check, context) if check.sparql is not None else check.function(context))
+        if check.sparql is not None:
+            results.extend(_run_stored(check, check.sparql, context))
+        elif check.function is not None:
+            results.extend(check.function(context))
     return Report(sorted(results, key=result_order), checks=[c.name for c in selected])

@@ -29,7 +29,19 @@ from .project import Project
 # command-line query that opens the cached store never needs them, and every import adds to its start-up.
 
 
-def _to_term(value: object) -> ox.NamedNode | ox.Literal:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""What a triple's object may be, as pyoxigraph types it (a quoted triple too, in RDF 1.2)."""
+
+
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query; an ASK or CONSTRUCT query here is bad input, not solutions."""
+    solutions = store.query(query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError("expected a SELECT query", hint="the query returns no table of solutions")
+    return solutions
+
+
+def _to_term(value: str | tuple[str, str]) -> ox.NamedNode | ox.Literal:
     if isinstance(value, tuple):
         lexical, tag = value
         if tag.startswith("http"):
@@ -118,7 +130,7 @@ def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     return describe_periods(used)
 
 
-def describe_periods(terms: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal]) -> list[ox.Triple]:
+def describe_periods(terms: Iterable[Term]) -> list[ox.Triple]:
     """OWL-Time descriptions of the calendar terms among ``terms``, each once, in IRI order; a malformed calendar
     term raises :class:`~caregraph.errors.InputError`."""
     from . import periods
@@ -233,7 +245,7 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
 
     def rows(query: str, names: list[str]) -> list[tuple]:
         out = []
-        for solution in graph.store.query(sparql_prologue() + query):
+        for solution in select(graph.store, sparql_prologue() + query):
             out.append(tuple(term_text(solution[n]) for n in names))
         return out
 

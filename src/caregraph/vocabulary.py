@@ -40,7 +40,8 @@ class Vocabulary:
         kinds: dict[str, str] = {}
         for term in terms:
             if isinstance(term, ox.NamedNode):
-                types = {q.object.value for q in store.quads_for_pattern(term, rdf_type, None, graph)}
+                types = {q.object.value for q in store.quads_for_pattern(term, rdf_type, None, graph)
+                         if isinstance(q.object, ox.NamedNode)}
                 kinds[term.value] = ("class" if types & _CLASS_TYPES else
                                      "property" if types & _PROPERTY_TYPES else "term")
         namespaces = tuple(ns for ns in PREFIXES.values()

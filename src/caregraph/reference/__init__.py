@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -751,7 +752,8 @@ def _display_labels(areas_dir: Path) -> dict[str, str]:
     labels = {}
     for path in sorted(areas_dir.glob("*.ttl")):
         for triple in parse_turtle(path):
-            if triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode):
+            if (triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode)
+                    and isinstance(triple.object, ox.Literal)):
                 labels[triple.subject.value] = triple.object.value
     return labels
 
@@ -847,7 +849,8 @@ def vanguard_types(ontology_dir: Path) -> dict[str, ox.NamedNode]:
     in_scheme = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
                  and t.predicate.value == SKOS + "inScheme" and t.object == _cg("VanguardTypeScheme")}
     return {t.object.value: t.subject for t in triples
-            if t.predicate.value == SKOS + "notation" and t.subject in in_scheme}
+            if t.predicate.value == SKOS + "notation" and isinstance(t.subject, ox.NamedNode)
+            and t.subject in in_scheme and isinstance(t.object, ox.Literal)}
 
 
 PROGRAMME = _cgd("programme-new-care-models")
@@ -899,7 +902,9 @@ _PREFIX_USE = re.compile(r"(?<![\w:/#.-])([A-Za-z][\w-]*):")
 def _turtle(triples: list[ox.Triple]) -> bytes:
     """The triples as Turtle in the style of the hand-written files: only the prefixes they use, sorted and
     aligned, then the statements indented by four spaces."""
-    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    buffer = io.BytesIO()
+    ox.serialize(triples, buffer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    text = buffer.getvalue().decode()
     body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("@prefix"))
     body = re.sub(r"^\t+", lambda m: "    " * len(m.group(0)), body, flags=re.MULTILINE)
     used = set(_PREFIX_USE.findall(_STRING_OR_IRI.sub(" ", body)))

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from ..graph import Term, select
 from ..namespaces import CGD, CGSH, OWL, RDF, curie
 from ..rdflib_terms import to_rdflib_term
 from ..vocabulary import Vocabulary
@@ -35,7 +36,7 @@ def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode
     results = []
     for t in triples:
         s, p, o = t.subject, t.predicate, t.object
-        positions = [(p, "property")]
+        positions: list[tuple[Term, str]] = [(p, "property")]
         if p == _TYPE:
             positions.append((o, "class"))
         elif p.value == RDF + "predicate":
@@ -44,7 +45,7 @@ def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode
             positions.append((o, "term"))
         for term, kind in positions:
             suggestions = vocabulary.undeclared(term.value, kind) if isinstance(term, ox.NamedNode) else None
-            if suggestions is None:
+            if suggestions is None or not isinstance(term, ox.NamedNode):
                 continue
             message = f"{curie(term.value)} is not a {kind} the caregraph ontology declares"
             message += f"; did you mean {' or '.join(suggestions)}?" if suggestions else "."
@@ -52,10 +53,10 @@ def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode
                 "DeclaredTermsShape", s, p, term if term != p else None, message,
                 "Use a term declared in ontology/*.ttl; a new term needs its label and definition there first.",
                 labels, files))
-        for term, where in ((s, None), (o, p)):
-            if isinstance(term, ox.BlankNode):
+        for node, where in ((s, None), (o, p)):
+            if isinstance(node, ox.BlankNode):
                 results.append(convention_result(
-                    "NamedNodesShape", s, where, term if where is not None else None,
+                    "NamedNodesShape", s, where, node if where is not None else None,
                     "This node has no IRI (a blank node): every node of a record needs one, so that claims can "
                     "point at it.",
                     "Give the node an IRI in the cgd: namespace, named by its kind: cgd:claim-…, "
@@ -83,7 +84,7 @@ def record_convention_results(triples: list[ox.Triple], store: ox.Store, labels:
 def graph_convention_results(store: ox.Store) -> list[Result]:
     """The conventions over the whole graph, by query rather than by reading every triple in Python."""
     vocabulary = Vocabulary.of(store)
-    terms = [row["t"] for row in store.query(
+    terms = [row["t"] for row in select(store,
         "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s ?p ?t FILTER(isIRI(?t)) } }")]
     triples = []
     for term in terms:
@@ -95,13 +96,13 @@ def graph_convention_results(store: ox.Store) -> list[Result]:
     ontologies = {q.subject for q in store.quads_for_pattern(None, _TYPE, ox.NamedNode(OWL + "Ontology"), _DEFAULT)}
     triples = [t for t in triples if t.subject not in ontologies]
     # The ontology's own axioms (owl:AllDisjointClasses and the RDF lists they hold) are blank nodes by design.
-    triples += [ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(f"""
+    triples += [ox.Triple(row["s"], row["p"], row["o"]) for row in select(store, f"""
         SELECT ?s ?p ?o WHERE {{
           ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o))
           FILTER(?p NOT IN (<{RDF}first>, <{RDF}rest>) && !STRSTARTS(STR(?p), "{OWL}"))
           FILTER NOT EXISTS {{ ?s a ?axiom FILTER(STRSTARTS(STR(?axiom), "{OWL}")) }}
         }}""")]
-    untyped = [row["s"] for row in store.query(f"""
+    untyped = [row["s"] for row in select(store, f"""
         SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}"))
                                     FILTER NOT EXISTS {{ ?s a ?type }} }} ORDER BY ?s""")]
     return _convention_results(triples, untyped, vocabulary, {}, {})

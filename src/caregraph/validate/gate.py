@@ -99,7 +99,8 @@ def unattested_triples(records: list[ox.Triple], store: ox.Store, graph: ox.Stor
         for claim in graph.quads_for_pattern(None, subject, node, _DEFAULT):
             evidence.extend(graph.quads_for_pattern(claim.subject, None, None, _DEFAULT))
             for quotation in graph.quads_for_pattern(claim.subject, derived, None, _DEFAULT):
-                evidence.extend(graph.quads_for_pattern(quotation.object, None, None, _DEFAULT))
+                if not isinstance(quotation.object, ox.Literal):
+                    evidence.extend(graph.quads_for_pattern(quotation.object, None, None, _DEFAULT))
     # A triple with a blank node is reported once, by the named-nodes convention.
     named = [t for t in records if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
     left = set(unattested(evidence, named))

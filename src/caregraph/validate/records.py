@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from .. import periods
 from ..errors import InputError
-from ..graph import CareGraph, describe_periods, parse_turtle
+from ..graph import CareGraph, describe_periods, parse_turtle, select
 from ..namespaces import CGD, ORG, PROV, RDF, RDFS, SKOS, TIME
 from ..project import Project
 from ..rdflib_terms import to_oxigraph_term, to_rdflib_graph
@@ -52,7 +52,7 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     results = name_missing_values(results, graph.store) + graph_convention_results(graph.store)
     labels = record_labels(graph.store, {to_oxigraph_term(r.terms["focus"]) for r in results})
     results = [with_label(r, labels) for r in results]
-    records = sum(1 for _ in graph.store.query(f"""
+    records = sum(1 for _ in select(graph.store, f"""
         SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}")) }}"""))
     return Report(sorted(results, key=result_order), records=records, shapes_graph=shapes)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..graph import parse_turtle
+from ..graph import parse_turtle, select
 from ..namespaces import RDFS, SH, curie
 from ..project import Project
 from ..rdflib_terms import to_rdflib_graph, to_rdflib_term
@@ -113,7 +113,7 @@ def focus_nodes(store: ox.Store, targets: tuple[tuple[str, str], ...]) -> set:
         pattern = {SH + "targetClass": f"?this a/<{RDFS}subClassOf>* <{value}>",
                    SH + "targetSubjectsOf": f"?this <{value}> ?any",
                    SH + "targetObjectsOf": f"?any <{value}> ?this"}[key]
-        nodes |= {row["this"] for row in store.query(f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")}
+        nodes |= {row["this"] for row in select(store, f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")}
     return nodes
 
 
@@ -125,7 +125,7 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
     for rule in rules:
         focus = focus_nodes(store, rule.targets)
         try:
-            solutions = store.query(rule.query)
+            solutions = select(store, rule.query)
         except SyntaxError as error:
             raise InputError(f"the shapes cannot be used: {term_text(rule.constraint)}: {error}") from None
         variables = [v.value for v in solutions.variables]
