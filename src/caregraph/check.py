@@ -26,8 +26,9 @@ from .namespaces import PROV, curie, term_text
 from .project import Project
 from .provenance import unattested, verify_quotations
 from .reasoner import inconsistencies, materialise
+from .validate.conventions import has_blank_node
 from .validate.report import SEVERITIES, Report, Result, result_order
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, terms_used
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,7 @@ def _undeclared_terms(context: _Context) -> Iterable[Result]:
     """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
     store = context.graph.store
     vocabulary = Vocabulary.of(store)
-    used: dict[str, str] = {}
-    query = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
-    for solution in select(store, query):
-        used.setdefault(solution["t"].value, "the graph")
+    used = {term.value: "the graph" for term in terms_used(store)}
     for path in context.project.shape_files():
         for triple in parse_turtle(path, display=context.project.relative(path)):
             for term in triple:
@@ -163,7 +161,7 @@ def _unattested_triples(context: _Context) -> Iterable[Result]:
 
 def _blank_nodes(context: _Context) -> Iterable[Result]:
     for triple in context.data_triples:
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+        if has_blank_node(triple):
             yield _finding(_PYTHON_CHECKS["blank-node-in-data"], triple.subject, triple.predicate, triple.object)
 
 

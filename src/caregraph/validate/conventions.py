@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from ..graph import Term, select
 from ..namespaces import CGD, CGSH, OWL, RDF, curie
 from ..rdflib_terms import to_rdflib_term
-from ..vocabulary import Vocabulary
+from ..vocabulary import Vocabulary, terms_used
 from .report import Result, node_key, term_text
 
 _TYPE = ox.NamedNode(RDF + "type")
@@ -28,6 +28,11 @@ def convention_result(shape: str, focus, path, value, message: str, hint: str, l
         terms={"focus": to_rdflib_term(focus), "path": to_rdflib_term(path), "value": to_rdflib_term(value),
                "shape": rdflib.URIRef(CGSH + shape), "constraint": None, "component": None},
     )
+
+
+def has_blank_node(triple: ox.Triple) -> bool:
+    """Whether a statement has a node without an IRI, which no claim could point at."""
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
 
 
 def _convention_results(triples: list[ox.Triple], untyped: Iterable[ox.NamedNode], vocabulary: Vocabulary,
@@ -84,10 +89,8 @@ def record_convention_results(triples: list[ox.Triple], store: ox.Store, labels:
 def graph_convention_results(store: ox.Store) -> list[Result]:
     """The conventions over the whole graph, by query rather than by reading every triple in Python."""
     vocabulary = Vocabulary.of(store)
-    terms = [row["t"] for row in select(store,
-        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s ?p ?t FILTER(isIRI(?t)) } }")]
     triples = []
-    for term in terms:
+    for term in terms_used(store):
         # The strictest reading (as a property) selects the triples; _convention_results judges each position.
         if vocabulary.undeclared(term.value, "property") is not None:
             triples += [q.triple for q in store.quads_for_pattern(None, term, None, _DEFAULT)]
