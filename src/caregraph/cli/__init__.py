@@ -552,7 +552,8 @@ def _validate_parser(commands) -> None:
                "  caregraph validate --engine pyshacl                      the same, by the reference engine")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
     p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
-                   help="text for people (default), json for scripts, turtle for the SHACL report")
+                   help="text for people (default), json for scripts, tsv for spreadsheets, turtle for the SHACL "
+                        "report")
     _gate_options(p)
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
