@@ -60,7 +60,7 @@ TYPE, LABEL, ALT = RDF + "type", RDFS + "label", SKOS + "altLabel"
 DERIVED, QUOTED, VALUE = PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "value"
 HAS_TIME = TIME + "hasTime"
 
-# A literal is (lexical form, language tag or datatype IRI), as caregraph.calendar writes them.
+# A literal is (lexical form, language tag or datatype IRI), as caregraph.periods writes them.
 Literal = tuple[str, str]
 Term = str | Literal
 

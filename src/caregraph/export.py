@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import calendar
+from . import periods
 from .errors import UnknownTermError
 from .files import PairWriter, atomic_write
 from .graph import CareGraph, load_turtle
 from .namespaces import BUILT_IN_NAMESPACES, CGD, OWL, PREFIXES, RDF
+from .ordering import sorted_triples
 from .provenance import record_sources, statement_sources
 from .reasoner import materialise
 
@@ -42,15 +43,6 @@ _OWL_THING = ox.NamedNode(OWL + "Thing")
 ONTOLOGY_GRAPH = CGD + "graph-ontology"
 CALENDAR_GRAPH = CGD + "graph-calendar"
 UNATTESTED_GRAPH = CGD + "graph-unattested"
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, bool, str, str]:
-    return (str(triple.subject), triple.predicate.value != _RDF_TYPE, str(triple.predicate), str(triple.object))
-
-
-def sorted_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """Triples in caregraph's canonical order: by subject, ``rdf:type`` first, then by predicate and object."""
-    return sorted(triples, key=_triple_key)
 
 
 def format_of(name: str) -> tuple[ox.RdfFormat, str]:
@@ -98,7 +90,7 @@ class _Placement:
             sources = sources | claimed if sources else claimed
         if sources:
             return _graph_names(sources)
-        if isinstance(s, ox.NamedNode) and calendar.is_calendar_iri(s.value):
+        if isinstance(s, ox.NamedNode) and periods.is_calendar_iri(s.value):
             return [CALENDAR_GRAPH]
         blank = isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)  # relabelled: no file has them
         if self.ontology is not None and not blank and ox.Quad(s, p, o) not in self.ontology:
@@ -112,7 +104,7 @@ class _Placement:
         sources = self.records.get(subject)
         if sources:
             return _graph_names(sources)
-        return [CALENDAR_GRAPH] if calendar.is_calendar_iri(subject.value) else None
+        return [CALENDAR_GRAPH] if periods.is_calendar_iri(subject.value) else None
 
 
 def _graph_names(sources: set[str]) -> list[str]:

@@ -25,11 +25,23 @@ from .cache import cache_root
 from .errors import InputError, ParseError
 from .project import Project
 
-# shutil, tempfile and caregraph.calendar are imported where a graph is built or cached, not here: a
+# shutil, tempfile and caregraph.periods are imported where a graph is built or cached, not here: a
 # command-line query that opens the cached store never needs them, and every import adds to its start-up.
 
 
-def _to_term(value: object) -> ox.NamedNode | ox.Literal:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""What a triple's object may be, as pyoxigraph types it (a quoted triple too, in RDF 1.2)."""
+
+
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query; an ASK or CONSTRUCT query here is bad input, not solutions."""
+    solutions = store.query(query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError("expected a SELECT query", hint="the query returns no table of solutions")
+    return solutions
+
+
+def _to_term(value: str | tuple[str, str]) -> ox.NamedNode | ox.Literal:
     if isinstance(value, tuple):
         lexical, tag = value
         if tag.startswith("http"):
@@ -111,18 +123,21 @@ def data_triples(project: Project) -> list[ox.Triple]:
 
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
-    from . import calendar
+    from . import periods
 
-    used: set[str] = set()
-    for predicate in calendar.TEMPORAL_PROPERTIES:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-            if isinstance(quad.object, ox.NamedNode) and calendar.is_calendar_iri(quad.object.value):
-                used.add(quad.object.value)
-    triples = []
-    for iri in sorted(used):
-        for s, p, o in calendar.describe(iri):
-            triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o)))
-    return triples
+    used = (quad.object for predicate in periods.TEMPORAL_PROPERTIES
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()))
+    return describe_periods(used)
+
+
+def describe_periods(terms: Iterable[Term]) -> list[ox.Triple]:
+    """OWL-Time descriptions of the calendar terms among ``terms``, each once, in IRI order; a malformed calendar
+    term raises :class:`~caregraph.errors.InputError`."""
+    from . import periods
+
+    used = {t.value for t in terms if isinstance(t, ox.NamedNode) and periods.is_calendar_iri(t.value)}
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o))
+            for iri in sorted(used) for s, p, o in periods.describe(iri)]
 
 
 class CareGraph:
@@ -232,7 +247,7 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
 
     def rows(query: str, names: list[str]) -> list[tuple]:
         out = []
-        for solution in graph.store.query(sparql_prologue() + query):
+        for solution in select(graph.store, sparql_prologue() + query):
             out.append(tuple(term_text(solution[n]) for n in names))
         return out
 

@@ -68,15 +68,25 @@ def curie(iri: str) -> str:
     return f"<{iri}>"
 
 
-def term_text(term) -> str:
-    """An oxigraph term as tables and reports show it: a CURIE, ``_:id`` for a blank node, a literal's value."""
+def term_text(term, *, as_written: bool = False) -> str:
+    """An oxigraph term as tables show it: a CURIE, ``_:id`` for a blank node, a literal's value; ``as_written``,
+    a literal as Turtle writes it (``"Dorset"@en``, ``"6"^^xsd:positiveInteger``), as reports show values."""
     if term is None:
         return ""
     if type(term).__name__ == "NamedNode":  # by name, so that this module needs no pyoxigraph import
         return curie(term.value)
     if type(term).__name__ == "BlankNode":
         return f"_:{term.value}"
-    return term.value
+    if not as_written:
+        return term.value
+    import json  # only reports need it, not the query path
+
+    text = json.dumps(term.value, ensure_ascii=False)
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype.value != XSD + "string":
+        return f"{text}^^{curie(term.datatype.value)}"
+    return text
 
 
 def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ..errors import EXIT_NOT_CONFORMING, EXIT_OK
 from .console import Formatter, load, printable, progress, project_of
+from .validate import FAIL_ON, REPORT_FORMATS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -16,24 +18,24 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                     "unattested triples, blank nodes, quotations not found in their source, OWL 2 RL "
                     "consistency) and print a report. Exit 1 when a finding reaches --fail-on.",
         epilog="examples:\n  caregraph check\n  caregraph check --sources ../shared/sources --format tsv > report.tsv\n"
-               "  caregraph check --fail-on WARN              # stricter: warnings fail too\n"
+               "  caregraph check --fail-on warning           # stricter: warnings fail too\n"
                "  caregraph check --skip reasoner-inconsistency   # faster, without the reasoner\n"
                "  caregraph check --list                      # what each check looks for")
     p.add_argument("--sources", metavar="DIR", help="folder of the source documents' texts (default: "
                                                      "CAREGRAPH_SOURCES or ../shared/sources beside the project)")
-    p.add_argument("--fail-on", choices=["ERROR", "WARN", "INFO"], default="ERROR",
-                   help="lowest severity that fails the check (default: ERROR)")
+    p.add_argument("--fail-on", choices=FAIL_ON, default="violation",
+                   help="lowest severity that fails the check (default: violation; none: never fail)")
     p.add_argument("--skip", metavar="CHECK", action="append", default=[], help="leave a check out (repeatable)")
-    p.add_argument("--format", choices=["text", "tsv", "json"], default="text", help="report format")
+    p.add_argument("--format", "-f", choices=[f for f in REPORT_FORMATS if f != "turtle"], default="text",
+                   help="report format, as validate's (default: text)")
     p.add_argument("--list", action="store_true", help="list the checks with their severity and fix, and exit")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from ..check import load_checks, run_checks
     from ..tables import render_table
+    from ..validate import render
 
     project = project_of(args)
     if args.list:
@@ -44,20 +46,6 @@ def run(args: argparse.Namespace) -> int:
     graph = load(args)
     report = run_checks(graph, project, sources_dir=sources, skip=args.skip,
                         progress=lambda message: progress(args, message))
-    rows = [(f.severity, f.check, f.entity, f.property, f.value) for f in report.findings]
-    if args.format == "json":
-        print(json.dumps({"summary": {s: report.count(s) for s in ("ERROR", "WARN", "INFO")},
-                          "failed": report.failed(args.fail_on),
-                          "findings": [dict(zip(("severity", "check", "entity", "property", "value"), r, strict=True))
-                                       for r in rows]}, indent=2))
-    elif args.format == "tsv":
-        print("severity\tcheck\tentity\tproperty\tvalue")
-        for row in rows:
-            print(printable("\t".join(value.replace("\t", " ").replace("\n", " ") for value in row)))
-    else:
-        if rows:
-            print(printable(render_table(["severity", "check", "entity", "property", "value"], rows)))
-            print()
-        print(f"{report.summary()}: " + ("FAILED" if report.failed(args.fail_on) else "passed")
-              + f" (fail on {args.fail_on})")
-    return EXIT_NOT_CONFORMING if report.failed(args.fail_on) else EXIT_OK
+    rendered = render(report, args.format)
+    sys.stdout.write(printable(rendered) if args.format in ("text", "tsv") else rendered)
+    return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK

@@ -10,7 +10,7 @@ from .console import Formatter, load, printable, progress
 
 # The choices of --format, --engine and --fail-on, written out here so that building the parser imports no
 # caregraph.validate (bench/README.md); tests/test_cli.py checks that they are the lists of that module.
-REPORT_FORMATS = ("text", "json", "turtle")
+REPORT_FORMATS = ("text", "json", "tsv", "turtle")
 ENGINES = ("fast", "pyshacl")
 FAIL_ON = ("violation", "warning", "info", "none")
 
@@ -50,7 +50,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                "  caregraph validate --engine pyshacl                      the same, by the reference engine")
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
     p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
-                   help="text for people (default), json for scripts, turtle for the SHACL report")
+                   help="text for people (default), json for scripts, tsv for spreadsheets, turtle for the SHACL "
+                        "report")
     gate_options(p)
     p.add_argument("--shapes", metavar="FILE", action="append",
                    help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
@@ -85,5 +86,5 @@ def run(args: argparse.Namespace) -> int:
         progress(args, "validating the whole graph")
         report = validate_graph(graph, shapes, engine=args.engine)
     rendered = render(report, args.format)
-    sys.stdout.write(printable(rendered) if args.format == "text" else rendered)
+    sys.stdout.write(printable(rendered) if args.format in ("text", "tsv") else rendered)
     return EXIT_NOT_CONFORMING if report.fails(args.fail_on) else EXIT_OK

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..calendar import span
 from ..namespaces import DCTERMS, RDFS, XSD, curie
+from ..periods import span
 from .codes import CODE_TYPES, resolve
 from .embedded import select
 

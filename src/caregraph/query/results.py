@@ -187,7 +187,7 @@ class QueryResult:
         if fmt == "table":
             return (self.table(title=title) + "\n").encode()
         if self.kind == "graph":
-            from ..export import sorted_triples
+            from ..ordering import sorted_triples
 
             triples = sorted_triples(self.triples)
             prefixes = None if fmt == "nt" else _prefixes_used(triples)
@@ -219,7 +219,7 @@ class QueryResult:
         headers: Sequence[str]
         if self.kind == "graph":
             headers = ("subject", "predicate", "object")
-            from ..export import sorted_triples
+            from ..ordering import sorted_triples
 
             rows = [tuple(_shown(term) for term in (t.subject, t.predicate, t.object))
                     for t in sorted_triples(self.triples)]

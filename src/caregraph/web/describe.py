@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..calendar import is_calendar_iri
 from ..graph import CareGraph, load_turtle
 from ..namespaces import CG, CGD, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, TIME, curie
+from ..periods import is_calendar_iri
 from ..query import Query, Term as Node, run_embedded
 
 QUERIES = Path(__file__).parent / "queries"
