@@ -161,7 +161,7 @@ def _trig(graph: CareGraph) -> bytes:
             for name in placement.graphs_of(triple):
                 triples_in[name].append(triple)
         for name, triples in triples_in.items():
-            written = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            written = _written(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
             for part in written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]:
                 by_graph[name][part[:part.index(b" ")]] = part
     names = sorted(by_graph)
@@ -176,11 +176,17 @@ def _trig(graph: CareGraph) -> bytes:
     return b"".join(out)
 
 
+def _written(items, rdf_format: ox.RdfFormat, *, prefixes: dict[str, str] | None = None) -> bytes:
+    """``items`` serialised; with no output given pyoxigraph returns the bytes (its type says ``bytes | None``)."""
+    written = ox.serialize(items, format=rdf_format, prefixes=prefixes)
+    assert written is not None
+    return written
+
+
 def _written_names(iris: list[str]) -> dict[str, bytes]:
     """Each IRI as Oxigraph's Turtle writer writes it (a prefixed name where it can)."""
     nodes = [ox.NamedNode(iri) for iri in iris]
-    written = ox.serialize([ox.Triple(node, node, node) for node in nodes], format=ox.RdfFormat.TURTLE,
-                           prefixes=PREFIXES)
+    written = _written([ox.Triple(node, node, node) for node in nodes], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     parts = written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]
     return {iri: part[:part.index(b" ")] for iri, part in zip(iris, parts, strict=True)}
 
@@ -235,7 +241,8 @@ def _objects_in_order(line: bytes) -> bytes | None:
     names = objects.split(_NEXT_OBJECT)
     if b'"' in objects or not all(name.startswith(b"<") or b":" in name and name[:1].isalpha() for name in names):
         return None
-    return predicate + b" " + _NEXT_OBJECT.join(sorted(names, key=_sort_key))
+    ordered: list[bytes] = sorted(names, key=_sort_key)
+    return predicate + b" " + _NEXT_OBJECT.join(ordered)
 
 
 class _LineOrders(dict):
@@ -279,8 +286,9 @@ def _lines_in_order(lines: bytes, orders: _LineOrders) -> bytes | None:
         return lines
     each = lines.split(_NEXT_LINE)
     if _NEXT_OBJECT in lines:
-        each = [_objects_in_order(line) if _NEXT_OBJECT in line else line for line in each]
-        if None in each:
+        ordered = [_objects_in_order(line) if _NEXT_OBJECT in line else line for line in each]
+        each = [line for line in ordered if line is not None]
+        if len(each) < len(ordered):
             return None
         if len(each) == 1:
             return each[0]
@@ -297,25 +305,26 @@ def canonical_turtle(store: ox.Store) -> tuple[bytes, dict[bytes, bytes]]:
     *prefix_lines, body = text.split(_END, len(PREFIXES))
     pieces = body.split(_END)
     pieces.pop()  # after the last " .\n"
-    parts: dict[bytes, bytes | None] = {}
+    found: dict[bytes, bytes | None] = {}  # None: read back below
     orders, slow = _LineOrders(), []
     for piece in pieces:
         subject, _, rest = piece.partition(b" ")
-        if subject in parts:  # written in two places: each of the subject's parts is read back
+        if subject in found:  # written in two places: each of the subject's parts is read back
             slow.append(piece)
-            if parts[subject] is not None:
-                slow.append(parts[subject])
-                parts[subject] = None
+            earlier = found[subject]
+            if earlier is not None:
+                slow.append(earlier)
+                found[subject] = None
             continue
-        rest = None if b"_:" in piece else _lines_in_order(rest, orders)
-        if rest is None:
+        lines = None if b"_:" in piece else _lines_in_order(rest, orders)
+        if lines is None:
             slow.append(piece)
-        parts[subject] = rest if rest is None else subject + b" " + rest
+        found[subject] = None if lines is None else subject + b" " + lines
     header = b"".join(line + _END for line in prefix_lines)
-    parts = {subject: piece for subject, piece in parts.items() if piece is not None}
+    parts = {subject: piece for subject, piece in found.items() if piece is not None}
     if slow:
         triples = [quad.triple for quad in ox.parse(header + _END.join(slow) + _END, format=ox.RdfFormat.TURTLE)]
-        written = ox.serialize(canonical_triples(triples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        written = _written(canonical_triples(triples), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         for piece in written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]:
             parts[piece[:piece.index(b" ")]] = piece
     return header, parts
@@ -334,17 +343,16 @@ def serialize(graph: CareGraph, fmt: str = "turtle", *, inferred: bool = False) 
         return _trig(graph)
     triples = canonical_triples(inferred_triples(graph) if inferred else graph.triples())
     if fmt == "trig":
-        return ox.serialize(named_graph_quads(graph, triples, inferred=inferred), format=rdf_format,
-                            prefixes=PREFIXES)
+        return _written(named_graph_quads(graph, triples, inferred=inferred), rdf_format, prefixes=PREFIXES)
     if fmt == "nquads":
-        return ox.serialize(named_graph_quads(graph, triples, inferred=inferred), format=rdf_format)
+        return _written(named_graph_quads(graph, triples, inferred=inferred), rdf_format)
     if fmt == "jsonld":
         from .jsonld import compacted
 
         return compacted(triples, PREFIXES)
     if fmt == "nt":
-        return ox.serialize(triples, format=rdf_format)
-    return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES)
+        return _written(triples, rdf_format)
+    return _written(triples, rdf_format, prefixes=PREFIXES)
 
 
 def export(graph: CareGraph, fmt: str = "turtle", path: str | os.PathLike[str] | None = None, *,

@@ -127,7 +127,7 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _child(work: Callable[[_Sink], None], output_fd: int, status_fd: int, classify, mask: set) -> None:
+def _child(work: Callable[[_Sink], None], output_fd: int, status_fd: int, classify) -> None:
     """Run ``work`` in the child and report how it ended; never returns."""
     code = 0
     try:
@@ -135,7 +135,6 @@ def _child(work: Callable[[_Sink], None], output_fd: int, status_fd: int, classi
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child at once, even inside the engine
         except ValueError:
             pass  # not the main thread of the child (a fork from another thread); the parent still kills it
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         import faulthandler
 
         faulthandler.disable()  # a child stopped by its memory ceiling aborts; its traceback would only be noise
@@ -193,21 +192,22 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
     status_read, status_write = os.pipe()
     data_read, data_write = os.pipe()
     deadline = None if timeout is None else time.monotonic() + timeout
-    # Ctrl-C is held back over the fork (which takes milliseconds for a large store): one that came before the
-    # parent is inside `try` would leave the child running with nobody to kill it.
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    # A Ctrl-C during the fork (which takes milliseconds for a large store) is only noted, and raised once the
+    # parent is inside `try`: raised before, it would leave the child running with nobody to kill it. (Blocking
+    # the signal would not do: the engine's own threads would take it.)
+    restore_interrupts = _defer_interrupts()
     pid = os.fork()
     if pid == 0:
         os.close(status_read)
         os.close(data_read)
-        _child(work, data_write, status_write, classify, mask)
+        _child(work, data_write, status_write, classify)
     os.close(status_write)
     os.close(data_write)
     chunks: list[bytes] = []
     status: list[bytes] = []
     reaped = False
     try:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a Ctrl-C held back is raised here, inside `try`
+        restore_interrupts()  # a Ctrl-C noted during the fork is raised here, inside `try`
         open_fds = {status_read: status.append, data_read: deliver or chunks.append}
         while open_fds:
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -238,6 +238,23 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
     if kind != "ok":
         raise Failure(kind or "crash", message or f"{what} ended without saying how")
     return b"".join(chunks)
+
+
+def _defer_interrupts() -> Callable[[], None]:
+    """Note a Ctrl-C instead of raising it; the function returned puts the handler back and raises a noted one.
+    Only the main thread has a handler (Ctrl-C is never raised in another): there both do nothing."""
+    noted: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda number, frame: noted.append(number))
+    except ValueError:
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if noted:
+            signal.raise_signal(signal.SIGINT)
+
+    return restore
 
 
 def _kill(pid: int) -> None:
