@@ -202,8 +202,8 @@ def startup(work: Path, runs: int) -> dict:
 
 def record_command(graph: dict, runs: int) -> dict:
     """`caregraph validate RECORD` against one synthetic graph, warm cache; the record must conform."""
-    command = [str(BIN / "caregraph"), "--root", graph["project"], "-q", "validate", graph["record"], "--format",
-               "json"]
+    command = [str(BIN / "caregraph"), "--root", graph["project"], "-q", "validate", graph["record"], "--sources",
+               str(Path(graph["project"]) / "sources"), "--format", "json"]
     return run_commands({"validate": command}, runs=runs, env=worker_env(graph))["validate"].to_json()
 
 

@@ -60,7 +60,7 @@ TYPE, LABEL, ALT = RDF + "type", RDFS + "label", SKOS + "altLabel"
 DERIVED, QUOTED, VALUE = PROV + "wasDerivedFrom", PROV + "wasQuotedFrom", PROV + "value"
 HAS_TIME = TIME + "hasTime"
 
-# A literal is (lexical form, language tag or datatype IRI), as caregraph.calendar writes them.
+# A literal is (lexical form, language tag or datatype IRI), as caregraph.periods writes them.
 Literal = tuple[str, str]
 Term = str | Literal
 
@@ -1138,8 +1138,32 @@ def generate(size: int, root: Path, seed: int = SEED) -> Dataset:
         total += len(triples)
     record = root / "record.ttl"
     record.write_text(new_record(nation))
+    write_source_texts(g, record, root)
     (root / "injected.json").write_text(json.dumps(injected, indent=1, sort_keys=True))
     return Dataset(root, size, areas, total, injected, record)
+
+
+def write_source_texts(g: Builder, record: Path, root: Path) -> None:
+    """The words every quotation quotes, the record's too, where caregraph looks for them: each source document's
+    text in sources/ (the folder given with ``--sources``), each reference dataset's rows in data/reference/ (as
+    the shipped datasets' CSV files are), so that quotations are checked against their sources as the real ones."""
+    facts: dict[str, dict[str, str]] = defaultdict(dict)
+    for subject, (_, pairs) in g.records.items():
+        for p, o in pairs:
+            if p in (QUOTED, VALUE, SOURCE_FILE[0]):
+                facts[subject][p] = o[0] if isinstance(o, tuple) else o
+    for triple in ox.parse(path=record, format=ox.RdfFormat.TURTLE):
+        if triple.predicate.value in (QUOTED, VALUE):
+            facts[triple.subject.value][triple.predicate.value] = triple.object.value
+    texts: dict[str, set[str]] = defaultdict(set)
+    for quotation in facts.values():
+        file = facts.get(quotation.get(QUOTED, ""), {}).get(SOURCE_FILE[0])
+        if file and VALUE in quotation:
+            texts[file].add(quotation[VALUE])
+    for name, words in sorted(texts.items()):
+        folder = root / ("data/reference" if name.endswith(".csv") else "sources")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("\n".join(sorted(words)) + "\n")
 
 
 def new_record(nation: Nation) -> str:

@@ -272,15 +272,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(command: list[str], probe_url: str, name: str, log_path: Path, *, seconds: float):
-    """A server started by ``command``, once ``probe_url`` answers (within ``seconds``); stopped on leaving, its
-    output kept in ``log_path``. A server that stops or never answers fails the test, with the end of its log."""
+def running(command: list[str], probe_url: str, name: str, log_path: Path, *, seconds: float, cwd: Path | None = None):
+    """A server started by ``command`` (in ``cwd``), once ``probe_url`` answers (within ``seconds``); stopped on
+    leaving, its output kept in ``log_path``. A server that stops or never answers fails the test, with the end of
+    its log."""
     import subprocess
     import time
     import urllib.request
 
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=cwd)
         try:
             deadline = time.monotonic() + seconds
             while True:
@@ -297,7 +298,7 @@ def running(command: list[str], probe_url: str, name: str, log_path: Path, *, se
         finally:
             server.terminate()
             try:
-                server.wait(timeout=10)
+                server.wait(timeout=20)  # Virtuoso checkpoints its database before it exits
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()

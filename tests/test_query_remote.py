@@ -12,6 +12,7 @@ import threading
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port
 
 from caregraph.errors import EndpointError
 from caregraph.query import Query, QueryResult, run_embedded, run_remote
@@ -86,14 +87,8 @@ def test_construct_and_ask_on_the_endpoint(run_cli, oxigraph_endpoint):
     assert (code, out) == (0, "false\n")
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_unreachable_endpoint_is_exit_3_naming_the_url(run_cli):
-    url = f"http://127.0.0.1:{_closed_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     code, out, err = run_cli("query", "concept-schemes", "--endpoint", url)
     assert code == 3 and out == ""
     assert f"cannot reach SPARQL endpoint {url}" in err
@@ -142,7 +137,7 @@ def test_an_endpoint_must_be_an_http_url(run_cli):
 
 def test_endpoint_error_type():
     with pytest.raises(EndpointError):
-        run_remote(f"http://127.0.0.1:{_closed_port()}/query", "ASK {}", "ask", timeout=2)
+        run_remote(f"http://127.0.0.1:{free_port()}/query", "ASK {}", "ask", timeout=2)
 
 
 def test_a_timeout_must_be_positive(run_cli):

@@ -84,8 +84,10 @@ def _rdflib_result(rdflib_graph, text: str) -> QueryResult:
                                                              format=ox.QueryResultsFormat.JSON))
 
 
-def test_there_are_stored_queries():
-    assert len(SLUGS) >= 25
+def test_every_stored_query_file_is_in_the_library_with_an_expected_answer():
+    files = sorted(path.stem for path in (REPO / "queries").glob("*.rq"))
+    assert sorted(SLUGS) == files
+    assert sorted(path.stem for path in (REPO / "tests" / "expected").iterdir()) == files
 
 
 def test_every_query_has_a_topic():

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import zipfile
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port, running
 
 from caregraph.errors import InputError
 from caregraph.publish import GraphStore, credentials, graphs_to_publish, publish
@@ -36,36 +35,6 @@ UNION = "https://w3id.org/caregraph/id/graph-all"
 VIRTUOSO_ADMIN = ("dba", "dba")  # a fresh Virtuoso database's administrator
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_answering(server: subprocess.Popen, url: str, log: Path, name: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"{name} stopped: {log.read_text(errors='replace')[-800:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"{name} did not answer on {url} within {seconds:g} s")
-            time.sleep(0.1)
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 @pytest.fixture(scope="session")
 def oxigraph_store(graph, tmp_path_factory):
     """A writable Oxigraph server on 127.0.0.1, loaded by `publish`: (store URL, query URL, what was loaded)."""
@@ -74,18 +43,10 @@ def oxigraph_store(graph, tmp_path_factory):
     if binary is None:
         pytest.skip("Oxigraph server not installed: pip install -e '.[test]'")
     work = tmp_path_factory.mktemp("oxigraph-store")
-    port = _free_port()
-    log = work / "server.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen([binary, "serve", "--location", str(work / "store"), "--bind", f"127.0.0.1:{port}"],
-                                  stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_answering(server, base + "/query?query=ASK%7B%7D", log, "the Oxigraph server")
-        loaded = publish(graph, base + "/store", timeout=120)
-        yield base + "/store", base + "/query", loaded
-    finally:
-        _stop(server)
+    base = f"http://127.0.0.1:{free_port()}"
+    command = [binary, "serve", "--location", str(work / "store"), "--bind", base.removeprefix("http://")]
+    with running(command, base + "/query?query=ASK%7B%7D", "the Oxigraph server", work / "server.log", seconds=90):
+        yield base + "/store", base + "/query", publish(graph, base + "/store", timeout=120)
 
 
 _VIRTUOSO_INI = """\
@@ -131,22 +92,16 @@ def virtuoso(graph, tmp_path_factory):
     if binary is None:
         pytest.skip("Virtuoso not installed (Debian virtuoso-opensource-7-bin): run .ci/system-packages")
     work = tmp_path_factory.mktemp("virtuoso")
-    http_port = _free_port()
-    (work / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(work=work, sql_port=_free_port(), http_port=http_port))
-    log = work / "server.log"
-    with open(log, "wb") as output:
-        server = subprocess.Popen([binary, "+foreground", "+configfile", str(work / "virtuoso.ini")], cwd=work,
-                                  stdout=output, stderr=subprocess.STDOUT)
+    http_port = free_port()
+    (work / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(work=work, sql_port=free_port(), http_port=http_port))
     base = f"http://127.0.0.1:{http_port}"
-    try:
-        _wait_until_answering(server, base + "/sparql?query=ASK%7B%7D", log, "Virtuoso")
+    command = [binary, "+foreground", "+configfile", str(work / "virtuoso.ini")]
+    with running(command, base + "/sparql?query=ASK%7B%7D", "Virtuoso", work / "server.log", seconds=90, cwd=work):
         store = base + "/sparql-graph-crud-auth"
         user, password = VIRTUOSO_ADMIN
         loaded = publish(graph, store, default_graph="none", union_graph=UNION, user=user, password=password,
                          timeout=120)
         yield store, f"{base}/sparql?default-graph-uri={urllib.parse.quote(UNION, safe='')}", loaded
-    finally:
-        _stop(server)
 
 
 def _jena_classpath() -> str | None:
@@ -430,7 +385,7 @@ def test_the_default_graph_is_left_empty_or_the_union_named_as_asked(graph, trig
 
 
 def test_an_unreachable_store_is_exit_3(run_cli):
-    url = f"http://127.0.0.1:{_free_port()}/store"
+    url = f"http://127.0.0.1:{free_port()}/store"
     code, _, err = run_cli("-q", "publish", "--endpoint", url)
     assert code == 3 and f"cannot reach store {url}" in err
 

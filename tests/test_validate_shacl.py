@@ -19,7 +19,7 @@ EXAMPLES = sorted((REPO / "examples").glob("*/*.ttl"))
 
 
 def _findings(report_graph, shapes) -> list[tuple]:
-    from caregraph.validate import _shape_results
+    from caregraph.validate.shapes import _shape_results
 
     return sorted((r.focus, r.path, r.value, r.component, r.severity, r.shape)
                   for r in _shape_results(report_graph, shapes, {}, {}, None))
@@ -37,7 +37,7 @@ def test_the_engine_finds_what_pyshacl_finds_on_the_shipped_data(project, sample
     """The shapes the engine is given (all but the SPARQL rules, which run in the store) on the shipped data, its
     GP practices sampled (conftest): plain pyshacl takes minutes on the nation's practices, and their records are
     of a few kinds that the sample holds all of."""
-    from caregraph.validate import _split_shapes, project_shapes
+    from caregraph.validate.shapes import _split_shapes, project_shapes
 
     core, _ = _split_shapes(project_shapes(project))
     found, reference = _both(sample_graph.to_rdflib(), core)

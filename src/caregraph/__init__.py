@@ -9,7 +9,7 @@ The Python API researchers import::
     caregraph.export(graph, "turtle", "out.ttl")  # deterministic Turtle, written atomically
 
 Each concern has one module: :mod:`caregraph.graph` (loading and building), :mod:`caregraph.export`,
-:mod:`caregraph.provenance` (who says so), :mod:`caregraph.calendar` (dates), :mod:`caregraph.cli` (the
+:mod:`caregraph.provenance` (who says so), :mod:`caregraph.periods` (dates and periods), :mod:`caregraph.cli` (the
 ``caregraph`` command, a thin layer over these). Names are imported lazily so that ``import caregraph`` stays fast.
 """
 

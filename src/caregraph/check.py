@@ -1,17 +1,18 @@
 """Quality checks of the ontology and data, in the manner of ROBOT's report.
 
-Each check finds offending ``(entity, property, value)`` rows and has a severity (ERROR, WARN, INFO). Most checks
+Each check finds offending ``(entity, property, value)`` rows and has a severity, SHACL's: violation, warning or
+info, as `validate` reports them. Most checks
 are SPARQL files in ``ontology/checks/`` headed by ``#+ summary:``, ``#+ severity:``, ``#+ fix:`` and
 ``#+ description:`` comments; the ones that need more than one query — or files other than the graph — are Python
-functions below with the same metadata. :func:`run_checks` runs them all and returns a :class:`Report`; the report
-fails when any finding is at or above the ``fail_on`` severity (ERROR by default). There are no warn-only
-completeness checks: a missing label or definition is an ERROR.
+functions below with the same metadata. :func:`run_checks` runs them all and returns the report `validate` returns
+(:class:`caregraph.validate.Report`), one result per finding; it fails when a result reaches the ``fail_on``
+severity (violation by default). There are no warning-only completeness checks: a missing label or definition is a
+violation.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,22 +20,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, ParseError
-from .graph import CareGraph, data_triples, parse_turtle
-from .namespaces import curie, term_text
+from .graph import CareGraph, data_triples, parse_turtle, select
+from .namespaces import PROV, curie, term_text
 from .project import Project
 from .provenance import unattested, verify_quotations
+from .query.header import CHECK_FIELDS, parse_header
 from .reasoner import inconsistencies, materialise
-from .vocabulary import Vocabulary
-
-SEVERITIES = ("ERROR", "WARN", "INFO")
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: str
-    entity: str
-    property: str = ""
-    value: str = ""
+from .sparql import error_position, iris_used
+from .validate.conventions import has_blank_node
+from .validate.report import SEVERITIES, Report, Result, result_order
+from .vocabulary import Vocabulary, terms_used
 
 
 @dataclass(frozen=True)
@@ -45,23 +40,7 @@ class Check:
     fix: str
     description: str = ""
     sparql: str | None = None
-    function: Callable[[_Context], Iterable[Finding]] | None = field(default=None, compare=False)
-
-
-@dataclass
-class Report:
-    checks: list[Check]
-    findings: list[Finding]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
-    def failed(self, fail_on: str = "ERROR") -> bool:
-        threshold = SEVERITIES.index(fail_on)
-        return any(SEVERITIES.index(f.severity) <= threshold for f in self.findings)
-
-    def summary(self) -> str:
-        return ", ".join(f"{self.count(s)} {s}" for s in SEVERITIES) + f" from {len(self.checks)} checks"
+    function: Callable[[_Context], Iterable[Result]] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -69,7 +48,6 @@ class _Context:
     graph: CareGraph
     project: Project
     sources_dir: Path | None
-    finding: Callable[..., Finding]
     _data_triples: list[ox.Triple] | None = None
 
     @property
@@ -82,136 +60,99 @@ class _Context:
 
 # --- stored (SPARQL) checks ------------------------------------------------------------------------------------
 
-_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
-_CONTINUATION = re.compile(r"^#\+\s{2,}(.*)$")
-
-
 def _read_stored_check(path: Path) -> Check:
-    fields: dict[str, str] = {}
-    last = None
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.startswith("#+"):
-            continue
-        continued = _CONTINUATION.match(line)
-        if continued and last:
-            fields[last] += " " + continued.group(1).strip()
-            continue
-        match = _HEADER.match(line)
-        if not match:
-            raise ParseError(path, "expected '#+ key: value' in the check's header", number)
-        last = match.group(1)
-        fields[last] = match.group(2).strip()
-    missing = [key for key in ("summary", "severity", "fix") if not fields.get(key)]
-    if missing:
-        raise ParseError(path, f"the check's header lacks {', '.join('#+ ' + m for m in missing)}")
+    text = path.read_text(encoding="utf-8")
+    fields = parse_header(text, str(path), CHECK_FIELDS, required=("summary", "severity", "fix"), kind="check").fields
     if fields["severity"] not in SEVERITIES:
         raise ParseError(path, f"severity {fields['severity']!r} is not one of {', '.join(SEVERITIES)}")
     return Check(path.stem, fields["summary"], fields["severity"], fields["fix"], fields.get("description", ""),
-                 sparql=path.read_text(encoding="utf-8"))
+                 sparql=text)
 
 
-def _query_error_position(message: str) -> tuple[str, int | None, int | None]:
-    """Oxigraph reports "error at LINE:COLUMN: what"; split that into the message and its position."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    return (match.group(3), int(match.group(1)), int(match.group(2))) if match else (message, None, None)
+def _finding(check: Check, entity, prop=None, value=None, detail: str = "") -> Result:
+    """One finding of ``check`` as a result of the report; terms are shown as `validate` shows them."""
+    def text(term) -> str:
+        return term if isinstance(term, str) else term_text(term, as_written=True)
+
+    return Result(focus=text(entity), label="", path=text(prop), value=text(value),
+                  message=check.summary + (f": {detail}" if detail else ""), severity=check.severity,
+                  hint=check.fix, shape=check.name, component="")
 
 
-def _run_stored(check: Check, context: _Context) -> Iterable[Finding]:
+def _run_stored(check: Check, sparql: str, context: _Context) -> Iterable[Result]:
     try:
-        solutions = context.graph.store.query(check.sparql)
+        solutions = select(context.graph.store, sparql)
     except SyntaxError as error:
         path = context.project.relative(context.project.checks_dir / f"{check.name}.rq")
-        raise ParseError(path, *_query_error_position(str(error))) from None
+        raise ParseError(path, *error_position(str(error))) from None
     for solution in solutions:
-        yield context.finding(check, solution["entity"], solution["property"], solution["value"])
+        yield _finding(check, solution["entity"], solution["property"], solution["value"])
 
 
 # --- checks in Python -----------------------------------------------------------------------------------------
 
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w-]*)?:\s*<([^>]*)>", re.IGNORECASE)
-# IRIs come first in the alternation so that the "#" inside <…#> is not taken for a comment.
-_IRI_STRING_OR_COMMENT = re.compile(r'<[^<>\s"{}|^`\\]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                                    r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
-_FULL_IRI = re.compile(r"<([^<>\s\"{}|^`\\]*)>")
-_PREFIXED_NAME = re.compile(r"(?<![\w<:/#])([A-Za-z][\w-]*):([A-Za-z_][\w-]*(?:\.[\w-]+)*)")
-
-
-def iris_in_query(text: str) -> set[str]:
-    """The IRIs a SPARQL query mentions (full and prefixed), with comments and string literals ignored."""
-    code = _IRI_STRING_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
-    prefixes = {m.group(1) or "": m.group(2) for m in _PREFIX_DECLARATION.finditer(code)}
-    found = {m.group(1) for m in _FULL_IRI.finditer(code)}
-    for match in _PREFIXED_NAME.finditer(_FULL_IRI.sub(" ", code)):
-        if match.group(1) in prefixes:
-            found.add(prefixes[match.group(1)] + match.group(2))
-    return found
-
-
-def _undeclared_terms(context: _Context) -> Iterable[Finding]:
+def _undeclared_terms(context: _Context) -> Iterable[Result]:
     """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
     store = context.graph.store
     vocabulary = Vocabulary.of(store)
-    used: dict[str, str] = {}
-    query = "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
-    for solution in store.query(query):
-        used.setdefault(solution["t"].value, "the graph")
+    used = {term.value: "the graph" for term in terms_used(store)}
     for path in context.project.shape_files():
         for triple in parse_turtle(path, display=context.project.relative(path)):
             for term in triple:
                 if isinstance(term, ox.NamedNode):
                     used.setdefault(term.value, context.project.relative(path))
     for path in sorted(context.project.queries_dir.glob("*.rq")) + sorted(context.project.checks_dir.glob("*.rq")):
-        for iri in iris_in_query(path.read_text(encoding="utf-8")):
+        for iri in iris_used(path.read_text(encoding="utf-8")):
             used.setdefault(iri, context.project.relative(path))
     for iri in sorted(used):
         close = vocabulary.undeclared(iri)
         if close is not None:
-            yield Finding("undeclared-term", "ERROR", curie(iri), "used in",
-                          used[iri] + (f"; did you mean {' or '.join(close)}?" if close else ""))
+            yield _finding(_PYTHON_CHECKS["undeclared-term"], curie(iri),
+                           detail=f"used in {used[iri]}" + (f"; did you mean {' or '.join(close)}?" if close else ""))
 
 
-def _unattested_triples(context: _Context) -> Iterable[Finding]:
+def _unattested_triples(context: _Context) -> Iterable[Result]:
     for triple in unattested(context.graph.store, context.data_triples):
-        yield context.finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
+        yield _finding(_PYTHON_CHECKS["unattested-triple"], triple.subject, triple.predicate, triple.object)
 
 
-def _blank_nodes(context: _Context) -> Iterable[Finding]:
+def _blank_nodes(context: _Context) -> Iterable[Result]:
     for triple in context.data_triples:
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
-            yield context.finding(_PYTHON_CHECKS["blank-node-in-data"], triple.subject, triple.predicate, triple.object)
+        if has_blank_node(triple):
+            yield _finding(_PYTHON_CHECKS["blank-node-in-data"], triple.subject, triple.predicate, triple.object)
 
 
-def _quotations(context: _Context) -> Iterable[Finding]:
+def _quotations(context: _Context) -> Iterable[Result]:
     if context.sources_dir is None:
         return
     _, problems = verify_quotations(context.graph.store, context.sources_dir, context.project.reference_dir)
     for problem in problems:
-        yield Finding("quotation-not-in-source", "ERROR", curie(problem.quotation), problem.message,
-                      problem.text[:80])
+        yield _finding(_PYTHON_CHECKS["quotation-not-in-source"], ox.NamedNode(problem.quotation),
+                       ox.NamedNode(PROV + "value"), ox.Literal(problem.text[:80]), detail=problem.message)
 
 
-def _reasoner(context: _Context) -> Iterable[Finding]:
+def _reasoner(context: _Context) -> Iterable[Result]:
     """Materialise the OWL 2 RL closure; an individual in two disjoint classes or in owl:Nothing is an error."""
     for problem in inconsistencies(materialise(context.graph.triples())):
-        yield Finding("reasoner-inconsistency", "ERROR", curie(problem.individual), "rdf:type",
-                      " and ".join(curie(c) for c in problem.classes))
+        yield _finding(_PYTHON_CHECKS["reasoner-inconsistency"], curie(problem.individual), "rdf:type",
+                       " and ".join(curie(c) for c in problem.classes))
 
 
 _PYTHON_CHECKS: dict[str, Check] = {check.name: check for check in [
-    Check("undeclared-term", "A term of caregraph's or a reused vocabulary's namespace is not declared", "ERROR",
+    Check("undeclared-term", "A term of caregraph's or a reused vocabulary's namespace is not declared", "violation",
           "Declare the term in the ontology (cg:) or ontology/external.ttl, or correct its spelling.",
           "Every cg:, org:, prov:, time:, skos:, dcterms:, foaf:, schema: and dcat: term used in the graph, the "
           "shapes or the stored queries must be declared.", function=_undeclared_terms),
-    Check("unattested-triple", "A triple of data/ is not attested by a source", "ERROR",
+    Check("unattested-triple", "A triple of data/ is not attested by a source", "violation",
           "Add a cg:Claim reifying the triple, or make its subject a sourced record, derived from a quotation.",
           "Every statement needs a source and a verbatim quotation (data/README.md).", function=_unattested_triples),
-    Check("blank-node-in-data", "data/ contains a blank node", "ERROR",
+    Check("blank-node-in-data", "data/ contains a blank node", "violation",
           "Give the node an IRI under cgd:, so claims can point at it and exports stay deterministic.",
           function=_blank_nodes),
-    Check("quotation-not-in-source", "A quotation does not occur in its source", "ERROR",
+    Check("quotation-not-in-source", "A quotation does not occur in its source", "violation",
           "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ).",
           function=_quotations),
-    Check("reasoner-inconsistency", "The OWL 2 RL closure is inconsistent", "ERROR",
+    Check("reasoner-inconsistency", "The OWL 2 RL closure is inconsistent", "violation",
           "Look at the named individual's types: it belongs to two disjoint classes, or to owl:Nothing.",
           function=_reasoner),
 ]}
@@ -237,16 +178,14 @@ def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None =
         raise InputError("the quotation check needs the source texts",
                          hint="pass --sources DIR, or --skip quotation-not-in-source")
 
-    def finding(check: Check, entity, prop=None, value=None) -> Finding:
-        return Finding(check.name, check.severity, term_text(entity), term_text(prop), term_text(value))
-
-    context = _Context(graph, project, sources_dir, finding)
-    findings: list[Finding] = []
+    context = _Context(graph, project, sources_dir)
+    results: list[Result] = []
     selected = [c for c in checks if c.name not in skip]
     for check in selected:
         if progress:
             progress(f"check {check.name}")
-        results = _run_stored(check, context) if check.sparql is not None else check.function(context)
-        findings.extend(results)
-    findings.sort(key=lambda f: (SEVERITIES.index(f.severity), f.check, f.entity, f.property, f.value))
-    return Report(selected, findings)
+        if check.sparql is not None:
+            results.extend(_run_stored(check, check.sparql, context))
+        elif check.function is not None:
+            results.extend(check.function(context))
+    return Report(sorted(results, key=result_order), checks=[c.name for c in selected])

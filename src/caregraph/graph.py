@@ -25,11 +25,23 @@ from .cache import cache_root
 from .errors import InputError, ParseError
 from .project import Project
 
-# shutil, tempfile and caregraph.calendar are imported where a graph is built or cached, not here: a
+# shutil, tempfile and caregraph.periods are imported where a graph is built or cached, not here: a
 # command-line query that opens the cached store never needs them, and every import adds to its start-up.
 
 
-def _to_term(value: object) -> ox.NamedNode | ox.Literal:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""What a triple's object may be, as pyoxigraph types it (a quoted triple too, in RDF 1.2)."""
+
+
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query; an ASK or CONSTRUCT query here is bad input, not solutions."""
+    solutions = store.query(query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError("expected a SELECT query", hint="the query returns no table of solutions")
+    return solutions
+
+
+def _to_term(value: str | tuple[str, str]) -> ox.NamedNode | ox.Literal:
     if isinstance(value, tuple):
         lexical, tag = value
         if tag.startswith("http"):
@@ -111,18 +123,21 @@ def data_triples(project: Project) -> list[ox.Triple]:
 
 def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
-    from . import calendar
+    from . import periods
 
-    used: set[str] = set()
-    for predicate in calendar.TEMPORAL_PROPERTIES:
-        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()):
-            if isinstance(quad.object, ox.NamedNode) and calendar.is_calendar_iri(quad.object.value):
-                used.add(quad.object.value)
-    triples = []
-    for iri in sorted(used):
-        for s, p, o in calendar.describe(iri):
-            triples.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o)))
-    return triples
+    used = (quad.object for predicate in periods.TEMPORAL_PROPERTIES
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()))
+    return describe_periods(used)
+
+
+def describe_periods(terms: Iterable[Term]) -> list[ox.Triple]:
+    """OWL-Time descriptions of the calendar terms among ``terms``, each once, in IRI order; a malformed calendar
+    term raises :class:`~caregraph.errors.InputError`."""
+    from . import periods
+
+    used = {t.value for t in terms if isinstance(t, ox.NamedNode) and periods.is_calendar_iri(t.value)}
+    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o))
+            for iri in sorted(used) for s, p, o in periods.describe(iri)]
 
 
 class CareGraph:
@@ -225,28 +240,32 @@ def load(root: str | os.PathLike[str] | None = None, *, cache: bool = True, in_m
 
 
 def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
-    """Counts for ``caregraph stats``: instances per class, statements per source, and the populations each
-    dataset gives in all (a total that no observation of the dataset gives is left empty, not zero)."""
+    """Counts for ``caregraph stats``: instances per class, statements per source as the stored query
+    ``statements-by-source`` counts them (claims and sourced records together), for both kinds of source, and the
+    populations each dataset gives in all (a total that no observation of the dataset gives is left empty, not
+    zero)."""
     from .namespaces import sparql_prologue, term_text
+    from .query import run, stored
 
     def rows(query: str, names: list[str]) -> list[tuple]:
         out = []
-        for solution in graph.store.query(sparql_prologue() + query):
+        for solution in select(graph.store, sparql_prologue() + query):
             out.append(tuple(term_text(solution[n]) for n in names))
         return out
 
+    project = graph.project or Project.locate()
+    by_source = run(stored("statements-by-source", project.queries_dir),
+                    {"kind": ["cg:SourceDocument", "cg:ReferenceDataset"]}, graph=graph)
+    sources = []
+    for source, title, quotations, claims, records in by_source.rows:
+        statements = sum(int(term.value) for term in (claims, records) if term is not None)
+        sources.append((term_text(source), term_text(title), term_text(quotations), str(statements)))
     return {
         "classes": rows("""
             SELECT ?class ?label (COUNT(DISTINCT ?x) AS ?instances) WHERE {
               ?x a ?class . ?class a owl:Class . OPTIONAL { ?class rdfs:label ?label }
             } GROUP BY ?class ?label ORDER BY DESC(?instances) ?class""", ["class", "label", "instances"]),
-        "sources": rows("""
-            SELECT ?source ?title (COUNT(DISTINCT ?quotation) AS ?quotations) (COUNT(DISTINCT ?node) AS ?statements)
-            WHERE {
-              ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
-              OPTIONAL { ?source dcterms:title ?title }
-              OPTIONAL { ?quotation prov:wasQuotedFrom ?source . OPTIONAL { ?node prov:wasDerivedFrom ?quotation } }
-            } GROUP BY ?source ?title ORDER BY ?source""", ["source", "title", "quotations", "statements"]),
+        "sources": sources,
         "populations": [
             (dataset, period, observations, registered if int(given) else "", population, weighted)
             for dataset, period, observations, given, registered, population, weighted in rows("""
@@ -264,4 +283,3 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
             SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {
               ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),
     }
-

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .namespaces import RDF, XSD
 
 _RDF_TYPE = RDF + "type"
@@ -34,12 +36,14 @@ def _compactor(prefixes: Mapping[str, str]):
     return compact
 
 
-def _node(term: ox.NamedNode | ox.BlankNode, compact) -> str:
+def _node(term: ox.NamedNode | ox.BlankNode | ox.Triple, compact) -> str:
+    if isinstance(term, ox.Triple):
+        raise InputError(f"JSON-LD cannot write the quoted triple {term}; export it as Turtle or N-Triples")
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact(term.value)
 
 
-def _value(term: ox.Term, compact) -> object:
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, compact) -> object:
+    if not isinstance(term, ox.Literal):
         return {"@id": _node(term, compact)}
     if term.language:
         return {"@value": term.value, "@language": term.language}
@@ -51,7 +55,7 @@ def _value(term: ox.Term, compact) -> object:
 def compacted(triples: Iterable[ox.Triple], prefixes: Mapping[str, str]) -> bytes:
     """``triples`` (in the order to keep) as a compacted JSON-LD document whose ``@context`` is ``prefixes``."""
     compact = _compactor(prefixes)
-    nodes: dict[str, dict[str, object]] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for triple in triples:
         subject = _node(triple.subject, compact)
         node = nodes.setdefault(subject, {"@id": subject})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 CG = "https://w3id.org/caregraph/def#"
 """caregraph's vocabulary: classes, properties and SKOS concepts (version-free term IRIs)."""
 
@@ -73,25 +75,38 @@ def curie(iri: str) -> str:
     return f"<{iri}>"
 
 
-def term_text(term) -> str:
-    """An oxigraph term as tables and reports show it: a CURIE, ``_:id`` for a blank node, a literal's value."""
+def term_text(term, *, as_written: bool = False) -> str:
+    """An oxigraph term as tables show it: a CURIE, ``_:id`` for a blank node, a literal's value; ``as_written``,
+    a literal as Turtle writes it (``"Dorset"@en``, ``"6"^^xsd:positiveInteger``), as reports show values."""
     if term is None:
         return ""
     if type(term).__name__ == "NamedNode":  # by name, so that this module needs no pyoxigraph import
         return curie(term.value)
     if type(term).__name__ == "BlankNode":
         return f"_:{term.value}"
-    return term.value
+    if not as_written:
+        return term.value
+    import json  # only reports need it, not the query path
+
+    text = json.dumps(term.value, ensure_ascii=False)
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype.value != XSD + "string":
+        return f"{text}^^{curie(term.datatype.value)}"
+    return text
 
 
-def expand(name: str) -> str:
-    """``cg:Footprint`` → its full IRI; ``<iri>`` → ``iri``; anything else is returned unchanged."""
+def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """A name for an IRI as the IRI: ``cg:Footprint`` (a prefix of ``prefixes``) → its full IRI; ``<iri>`` → ``iri``;
+    a full IRI (``https://…``, ``urn:…``, ``mailto:…``, ``tag:…``) as it is; None for anything else."""
     if name.startswith("<") and name.endswith(">"):
         return name[1:-1]
-    prefix, sep, local = name.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return name
+    prefix, colon, local = name.partition(":")
+    if colon and prefix in prefixes and not local.startswith("//"):
+        return prefixes[prefix] + local
+    if colon and (local.startswith("//") or prefix in ("urn", "mailto", "tag")):
+        return name
+    return None
 
 
 def sparql_prologue() -> str:

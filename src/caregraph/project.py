@@ -5,8 +5,9 @@ A *project* is a folder laid out like the caregraph repository::
     ontology/*.ttl          the vocabulary (one file per topic)
     ontology/shapes/*.ttl   SHACL shapes
     ontology/checks/*.rq    quality checks
-    data/**/*.ttl           the facts, each attested by a source
-    data/reference/         copies of the reference data files the importer reads
+    data/**/*.ttl           the facts, each attested by a source; a record's folder follows its kind
+                            (:data:`RECORD_FOLDERS`: areas/, organisations/, contracts/, sources/)
+    data/reference/         copies of the reference data files the importer reads, and the Turtle it writes
     queries/*.rq            stored queries
 
 The project in use is, in order: the ``--root`` option or ``CAREGRAPH_ROOT``; the caregraph checkout that contains
@@ -24,8 +25,24 @@ import os
 from pathlib import Path
 
 from .errors import InputError
+from .namespaces import CG, ORG
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+
+RECORD_FOLDERS = (
+    (CG + "Partnership", "areas"),
+    (ORG + "OrganizationalCollaboration", "areas"),
+    (ORG + "Organization", "organisations"),
+    (ORG + "FormalOrganization", "organisations"),
+    (ORG + "OrganizationalUnit", "organisations"),
+    (CG + "Agreement", "contracts"),
+    (CG + "FinancialArrangement", "contracts"),
+    (CG + "Procurement", "contracts"),
+    (CG + "Commitment", "contracts"),
+    (CG + "SourceDocument", "sources"),
+    (CG + "ReferenceDataset", "sources"),
+)
+"""Where `caregraph add` files a record under data/, by the kind of its main node (checked in this order)."""
 
 
 def is_checkout(folder: Path) -> bool:
@@ -102,6 +119,15 @@ class Project:
     @property
     def reference_dir(self) -> Path:
         return self.root / "data" / "reference"
+
+    @property
+    def areas_dir(self) -> Path:
+        return self.root / "data" / "areas"
+
+    @classmethod
+    def of_reference_dir(cls, reference_dir: str | os.PathLike[str]) -> Project:
+        """The project whose data/reference/ is ``reference_dir``."""
+        return cls(Path(reference_dir).parent.parent)
 
     @property
     def queries_dir(self) -> Path:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .calendar import is_calendar_iri
-from .graph import as_stored
+from .graph import Term, as_stored, select
 from .namespaces import CG, sparql_prologue
+from .periods import is_calendar_iri
 
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -59,11 +59,11 @@ def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
                      OPTIONAL { ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) }
                      OPTIONAL { ?source cg:sourceFile ?file } }
         } ORDER BY ?quotation"""
-    rows = []
-    for s in store.query(query):
-        rows.append(tuple(t.value if t is not None else "" for t in (s["quotation"], s["text"], s["source"],
-                                                                     s["kind"], s["file"])))
-    return rows
+    def text(term: Term | None) -> str:
+        return term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else ""
+
+    return [(text(s["quotation"]), text(s["text"]), text(s["source"]), text(s["kind"]), text(s["file"]))
+            for s in select(store, query)]
 
 
 def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], reference_dir: Path) -> tuple[
@@ -111,9 +111,10 @@ def _unverified(text: str, source: str, kind: str, file: str, folders: list[Path
         except OSError as error:
             texts[source] = None
             return f"cannot read {path}: {error.strerror or error}"
-    if texts[source] is None:
+    known = texts[source]
+    if known is None:
         return None
-    if normalise(text) not in texts[source]:
+    if normalise(text) not in known:
         return f"the words do not occur in {file}"
     return None
 
@@ -129,18 +130,20 @@ def attestations(store: ox.Store) -> dict[tuple, set[str]]:
     return by_triple
 
 
-def record_sources(store: ox.Store) -> dict[object, set[str]]:
+def record_sources(store: ox.Store) -> dict[ox.NamedNode | ox.BlankNode, set[str]]:
     """Sourced records — derived from a quotation, quotations, the sources themselves — mapped to the IRIs of
     their sources: every triple about such a record is attested by them."""
-    by_node: dict = defaultdict(set)
+    by_node: dict[ox.NamedNode | ox.BlankNode, set[str]] = defaultdict(set)
     query_records = sparql_prologue() + """
         SELECT ?node ?source WHERE {
           { ?node prov:wasDerivedFrom ?q . ?q a cg:Quotation ; prov:wasQuotedFrom ?source }
           UNION { ?node a cg:Quotation ; prov:wasQuotedFrom ?source }
           UNION { ?node a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) BIND(?node AS ?source) }
         }"""
-    for s in store.query(query_records):
-        by_node[s["node"]].add(s["source"].value)
+    for s in select(store, query_records):
+        node, source = s["node"], s["source"]
+        if isinstance(node, (ox.NamedNode, ox.BlankNode)) and isinstance(source, ox.NamedNode):
+            by_node[node].add(source.value)
     return by_node
 
 
@@ -154,14 +157,14 @@ def statement_sources(store: ox.Store) -> dict[tuple, set[str]]:
           ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
           ?source dcterms:publisher ?s . ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label))
         }"""
-    for s in store.query(query_publishers):
+    for s in select(store, query_publishers):
         by_triple[(s["s"], s["p"], s["o"])].add(s["source"].value)
     query_claims = sparql_prologue() + """
         SELECT ?s ?p ?o ?source WHERE {
           ?claim a cg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
                  prov:wasDerivedFrom ?q . ?q prov:wasQuotedFrom ?source .
         }"""
-    for s in store.query(query_claims):
+    for s in select(store, query_claims):
         by_triple[(s["s"], s["p"], s["o"])].add(s["source"].value)
     return by_triple
 

@@ -59,7 +59,8 @@ def graphs_to_publish(graph, *, default_graph: str = "union", union_graph: str |
     triples = canonical_triples(graph.triples())
     named: dict[str, list[ox.Triple]] = {}
     for quad in named_graph_quads(graph, triples):
-        named.setdefault(quad.graph_name.value, []).append(quad.triple)
+        if isinstance(quad.graph_name, ox.NamedNode):  # every quad of the TriG export is in a named graph
+            named.setdefault(quad.graph_name.value, []).append(quad.triple)
     out: list[tuple[str | None, list[ox.Triple]]] = list(named.items())
     if union_graph is not None:
         if union_graph in named:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .graph import select
 from .namespaces import OWL, RDF, RDFS
 from .rdflib_terms import to_oxigraph_term
 
@@ -36,12 +37,15 @@ def _split_by_relevance(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list
     active = {RDF + "type", RDF + "first", RDF + "rest", RDFS + "subClassOf", *_AXIOM_PREDICATES}
     for t in triples:
         p = t.predicate.value
-        if p in _AXIOM_PREDICATES or (p == RDF + "type" and t.object.value in _PROPERTY_CHARACTERISTICS):
+        if isinstance(t.subject, (ox.NamedNode, ox.BlankNode)) and (p in _AXIOM_PREDICATES or (
+                p == RDF + "type" and isinstance(t.object, ox.NamedNode)
+                and t.object.value in _PROPERTY_CHARACTERISTICS)):
             active.add(t.subject.value)
         if p in (OWL + "onProperty", OWL + "inverseOf", OWL + "equivalentProperty") and isinstance(
                 t.object, ox.NamedNode):
             active.add(t.object.value)
-    relevant, inert = [], []
+    relevant: list[ox.Triple] = []
+    inert: list[ox.Triple] = []
     for t in triples:
         p = t.predicate.value
         (relevant if p in active or p.startswith(OWL) else inert).append(t)
@@ -51,7 +55,6 @@ def _split_by_relevance(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list
 def materialise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples plus everything the OWL 2 RL rules entail from them."""
     import reasonable
-    from rdflib import Literal
 
     relevant, inert = _split_by_relevance(list(triples))
     handle, path = tempfile.mkstemp(suffix=".ttl")  # reasonable reads Turtle files; N-Triples is valid Turtle
@@ -63,9 +66,13 @@ def materialise(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         entailed = reasoner.reason()
     finally:
         os.unlink(path)
-    # The rules also derive statements about literals, which RDF 1.1 cannot express as triples.
-    return inert + [ox.Triple(to_oxigraph_term(s), to_oxigraph_term(p), to_oxigraph_term(o)) for s, p, o in entailed
-                    if not isinstance(s, Literal)]
+    out = list(inert)
+    for s, p, o in entailed:
+        subject, predicate = to_oxigraph_term(s), to_oxigraph_term(p)
+        # The rules also derive statements about literals, which RDF 1.1 cannot express as triples.
+        if isinstance(subject, (ox.NamedNode, ox.BlankNode)) and isinstance(predicate, ox.NamedNode):
+            out.append(ox.Triple(subject, predicate, to_oxigraph_term(o)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,9 @@ def inconsistencies(triples: Iterable[ox.Triple]) -> list[Inconsistency]:
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     pairs = set()
-    for s in store.query(f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}"):
+    for s in select(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}"):
         pairs.add(tuple(sorted((s["a"].value, s["b"].value))))
-    for s in store.query(f"""
+    for s in select(store, f"""
             SELECT ?a ?b WHERE {{
               ?axiom a <{OWL}AllDisjointClasses> ; <{OWL}members> ?list .
               ?list <{RDF}rest>*/<{RDF}first> ?a . ?list <{RDF}rest>*/<{RDF}first> ?b .
@@ -91,8 +98,8 @@ def inconsistencies(triples: Iterable[ox.Triple]) -> list[Inconsistency]:
     found = []
     # One indexed lookup per pair: far cheaper than joining every individual's types with every pair.
     for a, b in sorted(pairs):
-        for s in store.query(f"SELECT ?x WHERE {{ ?x a <{a}> , <{b}> }}"):
+        for s in select(store, f"SELECT ?x WHERE {{ ?x a <{a}> , <{b}> }}"):
             found.append(Inconsistency(s["x"].value if isinstance(s["x"], ox.NamedNode) else str(s["x"]), (a, b)))
-    for s in store.query(f"SELECT ?x WHERE {{ ?x a <{OWL}Nothing> }}"):
+    for s in select(store, f"SELECT ?x WHERE {{ ?x a <{OWL}Nothing> }}"):
         found.append(Inconsistency(str(s["x"].value), (OWL + "Nothing",)))
     return sorted(found, key=lambda i: (i.individual, i.classes))

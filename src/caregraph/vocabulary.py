@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .graph import select
 from .namespaces import BUILT_IN_NAMESPACES, CGD, CGSH, OWL, PREFIXES, RDF, RDFS, SH, SKOS, curie
 
 _PROPERTY_TYPES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty", RDF + "Property"}
@@ -40,7 +41,8 @@ class Vocabulary:
         kinds: dict[str, str] = {}
         for term in terms:
             if isinstance(term, ox.NamedNode):
-                types = {q.object.value for q in store.quads_for_pattern(term, rdf_type, None, graph)}
+                types = {q.object.value for q in store.quads_for_pattern(term, rdf_type, None, graph)
+                         if isinstance(q.object, ox.NamedNode)}
                 kinds[term.value] = ("class" if types & _CLASS_TYPES else
                                      "property" if types & _PROPERTY_TYPES else "term")
         namespaces = tuple(ns for ns in PREFIXES.values()
@@ -88,6 +90,14 @@ class Vocabulary:
 
 
 # RDF, RDFS, OWL and XSD: their terms are rdflib's lists (SHACL's own terms are for shapes, not for records).
+def terms_used(store: ox.Store) -> list[ox.NamedNode]:
+    """Every IRI that ``store`` uses in any position: what the rule that terms are declared reads, for `check`
+    and `validate` alike."""
+    rows = select(store, "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } "
+                         "FILTER(isIRI(?t)) }")
+    return [row["t"] for row in rows if isinstance(row["t"], ox.NamedNode)]
+
+
 _STANDARD = tuple(ns for ns in BUILT_IN_NAMESPACES if ns != SH)
 _STANDARD_TERMS: dict[str, frozenset[str]] = {}
 

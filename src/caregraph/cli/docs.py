@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 
 from ..errors import EXIT_OK
+from .console import Formatter, load, progress
 
 
-def _docs_parser(commands) -> None:
-    from . import _Formatter
-
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "docs", formatter_class=_Formatter,
+        "docs", formatter_class=Formatter,
         help="write the vocabulary, entity and source pages as static HTML, for publishing",
         description="Write the pages that `caregraph serve` shows for the vocabulary (def/), every entity (id/) "
                     "and every source (sources/) into DIR as static HTML with relative links, so the folder can "
@@ -21,14 +20,13 @@ def _docs_parser(commands) -> None:
                "  caregraph docs -o site            then open site/index.html\n"
                "  caregraph docs -o site && python3 -m http.server -d site -b 127.0.0.1")
     p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write (replaced if it exists)")
-    p.set_defaults(run=_run_docs)
+    p.set_defaults(run=run)
 
 
-def _run_docs(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..web.docs import write
-    from . import _load, _progress
 
-    graph = _load(args)
-    counts = write(graph, args.output, progress=lambda message: _progress(args, message))
-    _progress(args, f"wrote {sum(counts.values())} pages to {args.output}")
+    graph = load(args)
+    counts = write(graph, args.output, progress=lambda message: progress(args, message))
+    progress(args, f"wrote {sum(counts.values())} pages to {args.output}")
     return EXIT_OK

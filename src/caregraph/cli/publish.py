@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from ..errors import EXIT_OK
+from .console import Formatter, load, progress
+
 NAMED_GRAPHS_HELP = """\
 how a store sees the named graphs:
   Every triple goes into the named graph of each source that attests it (cgd:graph-source-000 …,
@@ -34,11 +37,9 @@ examples:
 """
 
 
-def _publish_parser(commands) -> None:
-    from . import _Formatter
-
+def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "publish", formatter_class=_Formatter,
+        "publish", formatter_class=Formatter,
         help="load the graph into a SPARQL store (Graph Store Protocol), one named graph per source",
         description="Load the graph into a SPARQL store through the SPARQL 1.1 Graph Store Protocol: one named "
                     "graph per source, as the TriG export, and the whole graph in the default graph. Each graph "
@@ -58,18 +59,16 @@ def _publish_parser(commands) -> None:
     p.add_argument("--password", metavar="TEXT",
                    help="password (prefer $CAREGRAPH_STORE_PASSWORD or ~/.netrc: others can read command lines)")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each request (default: 300)")
-    p.set_defaults(run=_run_publish)
+    p.set_defaults(run=run)
 
 
-def _run_publish(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from .. import publish as store
-    from ..errors import EXIT_OK
-    from . import _load, _progress
 
-    graph = _load(args)
+    graph = load(args)
     loaded = store.publish(graph, args.endpoint, default_graph=args.default_graph, union_graph=args.union_graph,
                            replace=args.replace, user=args.user, password=args.password,
                            timeout=store.DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
-                           progress=lambda line: _progress(args, line))
-    _progress(args, f"published {len(loaded)} graphs to {args.endpoint}; every count matches")
+                           progress=lambda line: progress(args, line))
+    progress(args, f"published {len(loaded)} graphs to {args.endpoint}; every count matches")
     return EXIT_OK

@@ -28,7 +28,8 @@ def _subjects(store: ox.Store, predicate: str, value: str) -> list[ox.NamedNode]
 
 
 def _code_of(store: ox.Store, entity: ox.NamedNode | ox.BlankNode, predicate: str) -> str | None:
-    codes = sorted(q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(predicate), None))
+    codes = sorted(q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(predicate), None)
+                   if isinstance(q.object, ox.Literal))
     return codes[0] if len(codes) == 1 else None
 
 
@@ -38,10 +39,10 @@ def _named(store: ox.Store, name: str) -> list[ox.NamedNode]:
     for spelling in {name, name.upper(), name.title()}:
         for predicate in _NAME_PROPERTIES:
             for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(spelling, language="en")):
-                entity = quad.subject
-                if predicate == CG + "nameText":
+                entity: object = quad.subject
+                if predicate == CG + "nameText":  # a dated name: the entity it names
                     entity = next((q.object for q in store.quads_for_pattern(
-                        entity, ox.NamedNode(CG + "namedEntity"), None)), None)
+                        quad.subject, ox.NamedNode(CG + "namedEntity"), None)), None)
                 if isinstance(entity, ox.NamedNode):
                     found.add(entity)
     return sorted(found, key=lambda e: e.value)
@@ -55,12 +56,10 @@ def resolve_code(store: ox.Store, type_name: str, text: str) -> str:
     if _subjects(store, wanted, code):
         return code
     other = CODE_TYPES["gss" if type_name == "ods" else "ods"]
-    codes = {_code_of(store, entity, wanted) for entity in _subjects(store, other, code)} - {None}
-    if len(codes) == 1:
-        return codes.pop()
-    codes = {_code_of(store, entity, wanted) for entity in _named(store, text.strip())} - {None}
-    if len(codes) == 1:
-        return codes.pop()
+    for entities in (_subjects(store, other, code), _named(store, text.strip())):
+        codes = {found for entity in entities if (found := _code_of(store, entity, wanted)) is not None}
+        if len(codes) == 1:
+            return codes.pop()
     return code
 
 

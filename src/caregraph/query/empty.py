@@ -15,13 +15,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..calendar import span
 from ..namespaces import DCTERMS, RDFS, XSD, curie
-from . import to_term
-from .codes import CODE_TYPES
+from ..periods import span
+from .codes import CODE_TYPES, resolve
+from .embedded import select
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    Period = tuple[date, date | None]
+from .parameters import to_term
 
 _DATED = """
 PREFIX cg: <https://w3id.org/caregraph/def#> PREFIX org: <http://www.w3.org/ns/org#>
@@ -35,22 +42,24 @@ _OF_DATASETS = "VALUES ?dataset { %s } ?record prov:wasDerivedFrom/prov:wasQuote
 _OF_ENTITY = "VALUES ?entity { %s } ?record org:member|cg:roleHolder|cg:namedEntity ?entity ."
 
 
-def _period(store: ox.Store, where: str) -> tuple | None:
+def _period(store: ox.Store, where: str) -> Period | None:
     """(first day, last day or None if open-ended) of the calendar terms that the records matched hold."""
-    spans = [span(row["time"].value) for row in store.query(_DATED % where)]
-    if not spans:
+    spans = [span(row["time"].value) for row in select(store, _DATED % where) if isinstance(row["time"], ox.NamedNode)]
+    starts = [start for start, _ in spans if start is not None]
+    ends = [end for _, end in spans if end is not None]
+    if not starts:
         return None
-    ends = [end for _, end in spans]
-    return min(start for start, _ in spans), None if None in ends else max(ends)
+    return min(starts), max(ends) if len(ends) == len(spans) else None
 
 
-def _words(period: tuple) -> str:
+def _words(period: Period) -> str:
     start, end = period
     return f"from {start:%-d %B %Y}" + (f" to {end:%-d %B %Y}" if end else " on")
 
 
-def _label(store: ox.Store, entity) -> str:
-    labels = [q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(RDFS + "label"), None)]
+def _label(store: ox.Store, entity: ox.NamedNode | ox.BlankNode) -> str:
+    labels = [q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(RDFS + "label"), None)
+              if isinstance(q.object, ox.Literal)]
     return f" ({labels[0]})" if labels else ""
 
 
@@ -61,9 +70,11 @@ def _suggest(name: str, candidates: list[str]) -> str:
 
 def _unknown_code(store: ox.Store, name: str, type_name: str, code: str) -> str:
     predicate = ox.NamedNode(CODE_TYPES[type_name])
-    codes = sorted({q.object.value for q in store.quads_for_pattern(None, predicate, None)})
-    names = sorted({q.object.value for p in (RDFS + "label",) for q in store.quads_for_pattern(
-        None, ox.NamedNode(p), None) if any(True for _ in store.quads_for_pattern(q.subject, predicate, None))})
+    codes = sorted({q.object.value for q in store.quads_for_pattern(None, predicate, None)
+                    if isinstance(q.object, ox.Literal)})
+    names = sorted({q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)
+                    if isinstance(q.object, ox.Literal)
+                    and any(True for _ in store.quads_for_pattern(q.subject, predicate, None))})
     what = "ODS code" if type_name == "ods" else "GSS code"
     folded = {n.casefold(): n for n in names}
     close = difflib.get_close_matches(code.casefold(), folded, n=3, cutoff=0.6)
@@ -84,10 +95,12 @@ def _known(store: ox.Store, term: ox.NamedNode) -> bool:
 
 
 def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.Store) -> str:
-    """One line saying why ``query``, run with ``params`` (codes already resolved) on ``store``, gave no rows."""
+    """One line saying why ``query``, run with ``params`` on ``store``, gave no rows; codes are read as
+    :func:`caregraph.query.run` reads them (:func:`caregraph.query.codes.resolve`)."""
+    params = resolve(query, params, store)
     values: dict[str, list[ox.NamedNode | ox.Literal]] = {}
     for name, parameter in query.parameters.items():
-        given = (params or {}).get(name)
+        given = params.get(name)
         texts = ([given] if isinstance(given, str) else list(given)) if given is not None else (
             [] if parameter.default == "UNDEF" else [parameter.default])
         values[name] = [to_term(parameter.type, text, query.prefixes) for text in texts]
@@ -97,7 +110,7 @@ def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.S
             if parameter.type in CODE_TYPES and not any(True for _ in store.quads_for_pattern(
                     None, ox.NamedNode(CODE_TYPES[parameter.type]), term)):
                 return _unknown_code(store, name, parameter.type, term.value)
-            if parameter.type == "iri" and not _known(store, term):
+            if isinstance(term, ox.NamedNode) and not _known(store, term):
                 return _unknown_iri(store, name, term)
     days = [(name, term) for name, terms in values.items() for term in terms
             if isinstance(term, ox.Literal) and term.datatype.value == XSD + "date"]
@@ -116,7 +129,7 @@ def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.S
             continue
         for term in values[name]:
             entity = next(q.subject for q in store.quads_for_pattern(
-                None, ox.NamedNode(CODE_TYPES[parameter.type]), term))
+                None, ox.NamedNode(CODE_TYPES[parameter.type]), term) if isinstance(q.subject, ox.NamedNode))
             period = _period(store, _OF_ENTITY % f"<{entity.value}>")
             for day_name, day_term in days:
                 day = datetime.date.fromisoformat(day_term.value)
@@ -124,10 +137,11 @@ def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.S
                     line = (f"{name}={term.value}{_label(store, entity)} is in the data only {_words(period)}, "
                             f"not on {day_name}={day}")
                     successors = [q.object for q in store.quads_for_pattern(
-                        entity, ox.NamedNode(DCTERMS + "isReplacedBy"), None)]
+                        entity, ox.NamedNode(DCTERMS + "isReplacedBy"), None) if isinstance(q.object, ox.NamedNode)]
                     for successor in successors[:1]:
                         code = next((q.object.value for q in store.quads_for_pattern(
-                            successor, ox.NamedNode(CODE_TYPES[parameter.type]), None)), None)
+                            successor, ox.NamedNode(CODE_TYPES[parameter.type]), None)
+                            if isinstance(q.object, ox.Literal)), None)
                         later = _period(store, _OF_ENTITY % f"<{successor.value}>")
                         line += (f"; it was replaced by {code or curie(successor.value)}{_label(store, successor)}"
                                  + (f", in the data {_words(later)}" if later else "")

@@ -24,6 +24,10 @@ from collections.abc import Callable
 
 from ..errors import CaregraphError, EndpointError, InputError, LimitError, StorageError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 
 def _physical_memory() -> int:
     try:
@@ -44,6 +48,10 @@ MEMORY_BUDGET = _budget()
 if that is less), or ``CAREGRAPH_QUERY_MEMORY`` GiB. Every stored query needs a small fraction of it even on a
 graph of a million triples; a query (or a damaged store) that needs more is stopped with a one-line error
 instead of swapping the machine to a halt."""
+
+DEFAULT_TIMEOUT = 300.0
+"""Seconds a query may take, embedded or on an endpoint, before it is stopped: the default of ``run`` and of the
+command line's ``--timeout`` (five minutes; every stored query takes well under a second on the shipped graph)."""
 
 MAX_TIMEOUT = 7 * 24 * 3600.0
 """The longest deadline accepted, in seconds (a week); longer is surely a mistake, and ``inf`` is refused."""
@@ -82,7 +90,8 @@ class _Sink:
     """Where the child writes: a file descriptor, written whole, remembering an error of its own."""
 
     def __init__(self, fd: int) -> None:
-        self.fd, self.error, self.last = fd, None, b"\n"
+        self.fd, self.last = fd, b"\n"
+        self.error: OSError | None = None
 
     def write(self, data) -> int:
         view = memoryview(data)
@@ -165,7 +174,7 @@ def _kind_of(error: CaregraphError) -> str:
 
 def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: str,
                  classify: Callable[[BaseException], str],
-                 deliver: Callable[[bytes], None] | None = None) -> bytes:
+                 deliver: Callable[[bytes], object] | None = None) -> bytes:
     """Run ``work(sink)`` in a child process and return what it wrote to ``sink`` — or, with ``deliver``, hand
     each piece to ``deliver`` as it arrives and return nothing, so that results are never held whole.
 
@@ -183,6 +192,10 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
     status_read, status_write = os.pipe()
     data_read, data_write = os.pipe()
     deadline = None if timeout is None else time.monotonic() + timeout
+    # A Ctrl-C during the fork (which takes milliseconds for a large store) is only noted, and raised once the
+    # parent is inside `try`: raised before, it would leave the child running with nobody to kill it. (Blocking
+    # the signal would not do: the engine's own threads would take it.)
+    restore_interrupts = _defer_interrupts()
     pid = os.fork()
     if pid == 0:
         os.close(status_read)
@@ -194,6 +207,7 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
     status: list[bytes] = []
     reaped = False
     try:
+        restore_interrupts()  # a Ctrl-C noted during the fork is raised here, inside `try`
         open_fds = {status_read: status.append, data_read: deliver or chunks.append}
         while open_fds:
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -226,6 +240,23 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
     return b"".join(chunks)
 
 
+def _defer_interrupts() -> Callable[[], None]:
+    """Note a Ctrl-C instead of raising it; the function returned puts the handler back and raises a noted one.
+    Only the main thread has a handler (Ctrl-C is never raised in another): there both do nothing."""
+    noted: list[int] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda number, frame: noted.append(number))
+    except ValueError:
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        if noted:
+            signal.raise_signal(signal.SIGINT)
+
+    return restore
+
+
 def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -237,7 +268,7 @@ def _kill(pid: int) -> None:
         pass
 
 
-def raise_failure(failure: Failure, *, what: str) -> None:
+def raise_failure(failure: Failure, *, what: str) -> NoReturn:
     """Turn a failure the caller has no better answer for into the error the command line reports."""
     if failure.kind == "pipe":
         raise BrokenPipeError(failure.message)  # the reader went away (`| head`): not a failure of caregraph

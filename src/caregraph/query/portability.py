@@ -16,6 +16,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..namespaces import XSD
+from .results import QueryResult
 
 _BOOLEAN = ox.NamedNode(XSD + "boolean")
 _CANONICAL = {"1": "true", "0": "false"}
@@ -28,11 +29,9 @@ def _canonical(term):
     return term
 
 
-def normalise(result, kind: str):
-    """``result`` (a :class:`caregraph.query.QueryResult` from an endpoint) as the standard says a query of
-    ``kind`` (``select``, ``ask`` or ``graph``) is answered."""
-    from . import QueryResult
-
+def normalise(result: QueryResult, kind: str) -> QueryResult:
+    """``result`` (from an endpoint) as the standard says a query of ``kind`` (``select``, ``ask`` or ``graph``) is
+    answered."""
     if kind == "ask" and result.kind == "select" and result.variables == (_ASK_VARIABLE,) and len(result.rows) <= 1:
         answer = result.rows[0][0] if result.rows else None  # "false" comes as no row at all
         return QueryResult("ask", boolean=isinstance(answer, ox.Literal) and answer.value not in ("0", "false"))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from ..namespaces import CG, curie
+from ..sparql import line_of, mask
 from ..vocabulary import Vocabulary
-from . import _line_of, _mask
 
 _CG_TERM = re.compile(r"(?<![\w:])cg:([A-Za-z_][\w-]*)")
 
@@ -15,13 +15,13 @@ _CG_TERM = re.compile(r"(?<![\w:])cg:([A-Za-z_][\w-]*)")
 def warnings(query, vocabulary: Vocabulary) -> list[str]:
     """One line per ``cg:`` term of ``query`` (prefixed or in full) that the vocabulary does not declare, with the
     closest declared terms."""
-    masked = _mask(query.source)
+    masked = mask(query.source)
     found: dict[str, int] = {}
     if query.prefixes.get("cg") == CG:
         for match in _CG_TERM.finditer(masked):
-            found.setdefault(CG + match.group(1), _line_of(masked, match.start()))
+            found.setdefault(CG + match.group(1), line_of(masked, match.start()))
     for match in re.finditer(re.escape("<" + CG) + r"([^>]+)>", query.source):  # not the namespace of a PREFIX
-        found.setdefault(CG + match.group(1), _line_of(query.source, match.start()))
+        found.setdefault(CG + match.group(1), line_of(query.source, match.start()))
     lines = []
     for iri, line in sorted(found.items(), key=lambda item: item[1]):
         if not vocabulary.declares(iri):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -37,16 +38,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..export import sorted_triples
 from ..files import atomic_write
 from ..graph import parse_turtle
 from ..namespaces import CG, CGD, DCTERMS, ORG, PREFIXES, PROV, RDF, RDFS, SKOS, STATISTICAL_GEOGRAPHY, TIME, XSD
+from ..ordering import sorted_triples
+from ..project import Project
+from .catalogue import Dataset, FirstWaveArea, read_datasets, read_first_wave, read_publishers
 
 COMMAND = "caregraph import-reference"
-
-OGL_3 = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-MIT = "https://opensource.org/licenses/MIT"
-AGPL_3 = "https://www.gnu.org/licenses/agpl-3.0.html"
 
 CONCERNS: dict[str, str] = {
     "datasets": "the reference datasets themselves: title, publisher, date, licence, file and origin",
@@ -61,159 +60,13 @@ CONCERNS: dict[str, str] = {
     "local-authorities": "local authority areas and their share of each STP footprint, April 2017, 2019 and 2020",
     "trusts": "acute NHS trusts and their STPs, 2017/18",
     "vanguards": "the 50 new care model vanguards: type, wave and announcement",
+    "practices": "GP practices, primary care networks and sub-ICB locations with their dated memberships, and the "
+                 "practices' registered and weighted populations, 2022/23 and 2024/25",
 }
 """Output file stem → what it holds (the header comment of the generated file)."""
 
 
 # --- the files ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Dataset:
-    """One reference file: where it is, how it is cited, and the columns that identify a row."""
-
-    slug: str
-    file: str
-    concern: str
-    title: str
-    description: str
-    publisher: str
-    date_as_given: str
-    licence: str
-    origin: tuple[str, ...]
-    key: tuple[str, ...]
-    date: tuple[str, str] | None = None
-    comment: str | None = None
-
-    @property
-    def iri(self) -> str:
-        return CGD + "dataset-" + self.slug
-
-
-_JTRIM = "https://github.com/jtrim-ons/ons-lookups/blob/85d0ba6/csv/"
-_ONS_MIRROR = ("Copied from the jtrim-ons/ons-lookups mirror (commit 85d0ba6) of the ONS Open Geography Portal "
-               "lookups.")
-_DERIVED = ("Derived for caregraph from the ONS LSOA (2011) lookups of the jtrim-ons/ons-lookups mirror (commit "
-            "85d0ba6) by counting lower layer super output areas per local authority and footprint.")
-
-DATASETS: tuple[Dataset, ...] = (
-    Dataset("ons-stp-2020", "jtrim-ons__ons-lookups__268_STP20_names_codes_Apr2020.csv", "stps",
-            "Sustainability and transformation partnerships (April 2020): names and codes in England",
-            "The 42 STPs of April 2020 with their ONS (GSS) and ODS codes. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2020", OGL_3, (_JTRIM + "268.csv",), ("STP20CDH",),
-            ("2020-04", "gYearMonth")),
-    Dataset("ons-ccg-stp-2020", "jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "ccgs",
-            "Clinical commissioning group to STP lookup (April 2020) in England",
-            "Each of the 135 CCGs of April 2020 with the STP (ONS and ODS codes) it belongs to. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2020", OGL_3, (_JTRIM + "031.csv",), ("CCG20CDH",),
-            ("2020-04", "gYearMonth")),
-    Dataset("ons-lad-ccg-stp-2020", "derived__jtrim-ons__ons-lookups__LAD20_CCG20_STP20_from_LSOA11_Apr2020.csv",
-            "local-authorities",
-            "Local authority districts by CCG and STP (April 2020), counted in LSOAs",
-            "One row per local authority, CCG and STP with the number of LSOAs they share. " + _DERIVED,
-            "org-office-for-national-statistics", "April 2020", OGL_3,
-            ("https://github.com/jtrim-ons/ons-lookups/tree/85d0ba6",), ("LAD20CD", "CCG20CDH"),
-            ("2020-04", "gYearMonth")),
-    Dataset("ons-ccg-stp-2019", "jtrim-ons__ons-lookups__028_CCG19_STP19_lookup_Apr2019.csv", "ccgs",
-            "Clinical commissioning group to STP lookup (April 2019) in England",
-            "Each of the 191 CCGs of April 2019 with the STP it belongs to. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2019", OGL_3, (_JTRIM + "028.csv",), ("CCG19CDH",),
-            ("2019-04", "gYearMonth")),
-    Dataset("ons-lad-ccg-stp-2019", "derived__jtrim-ons__ons-lookups__LAD19_CCG19_STP19_from_LSOA11_Apr2019.csv",
-            "local-authorities",
-            "Local authority districts by CCG and STP (April 2019), counted in LSOAs",
-            "One row per local authority, CCG and STP with the number of LSOAs they share. " + _DERIVED,
-            "org-office-for-national-statistics", "April 2019", OGL_3,
-            ("https://github.com/jtrim-ons/ons-lookups/tree/85d0ba6",), ("LAD19CD", "CCG19CDH"),
-            ("2019-04", "gYearMonth")),
-    Dataset("ons-ics-2019", "jtrim-ons__ons-lookups__232_ICS19_names_codes_Dec2019.csv", "first-wave-ics",
-            "Integrated care systems (December 2019): names and codes in England",
-            "The ten first-wave integrated care systems with their ONS codes (type E59). " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "December 2019", OGL_3, (_JTRIM + "232.csv",), ("ICS19CD",),
-            ("2019-12", "gYearMonth")),
-    Dataset("ons-nhser-2019", "jtrim-ons__ons-lookups__246_NHSER19_names_codes_Apr2019.csv", "regions",
-            "NHS England regions (April 2019): names and codes in England",
-            "The seven NHS England regions of April 2019 with their ONS and ODS codes. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2019", OGL_3, (_JTRIM + "246.csv",), ("NHSER19CDH",),
-            ("2019-04", "gYearMonth")),
-    Dataset("ons-ccg-stp-2018", "jtrim-ons__ons-lookups__065_CCG18_STP18_lookup_Apr2018_v2.csv", "ccgs",
-            "Clinical commissioning group to STP lookup (April 2018, version 2) in England",
-            "Each of the 195 CCGs of April 2018 with the STP it belongs to. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2018 (version 2)", OGL_3, (_JTRIM + "065.csv",),
-            ("CCG18CDH",), ("2018-04", "gYearMonth")),
-    Dataset("ons-ccg-nhser-2018", "jtrim-ons__ons-lookups__202_CCG18_NHSRLO18_NHSER18_lookup_Apr2018.csv",
-            "regions",
-            "Clinical commissioning group to NHS England region (local office) and region lookup (April 2018)",
-            "Each of the 195 CCGs of April 2018 with its NHS England local office and region. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2018", OGL_3, (_JTRIM + "202.csv",), ("CCG18CDH",),
-            ("2018-04", "gYearMonth")),
-    Dataset("ons-ccg-stp-2017", "jtrim-ons__ons-lookups__066_CCG17_STP17_lookup_Apr2017_v3.csv", "ccgs",
-            "Clinical commissioning group to STP lookup (April 2017, version 3) in England",
-            "Each of the 207 CCGs of April 2017 with the STP (E54000005-E54000048) it belongs to. " + _ONS_MIRROR,
-            "org-office-for-national-statistics", "April 2017 (version 3)", OGL_3, (_JTRIM + "066.csv",),
-            ("CCG17CDH",), ("2017-04", "gYearMonth")),
-    Dataset("ons-lad-stp-2017", "derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv",
-            "local-authorities",
-            "Local authority districts by STP (April 2017), counted in LSOAs",
-            "One row per local authority and STP with the number and share of the authority's LSOAs in the STP; "
-            "17 local authorities are split between two STPs. " + _DERIVED + " (mirror file 143)",
-            "org-office-for-national-statistics", "April 2017", OGL_3,
-            ("https://github.com/jtrim-ons/ons-lookups/tree/85d0ba6",), ("LAD17CD", "STP17CD"),
-            ("2017-04", "gYearMonth")),
-    Dataset("nhsd-ccg-stp-2021", "extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv", "ccgs",
-            "CCG mapping 2021: earlier CCG codes to the CCGs, STPs and NHS England regions of 2021",
-            "The literal values of the table ccg_mapping_2021 kept in a code file of NHSDigital/mental-health-"
-            "bulletin (commit 1b54a48): each earlier CCG code with its 2021 CCG (106), STP (42, ONS and ODS codes) "
-            "and region (7).",
-            "org-nhs-digital", "2021", MIT, ("https://github.com/NHSDigital/mental-health-bulletin/tree/1b54a48",),
-            ("CCG_UNMAPPED",), ("2021", "gYear"),
-            "The repository releases its code under the MIT licence and its documentation under the Open "
-            "Government Licence v3; the codes themselves are NHS Digital and ONS reference data."),
-    Dataset("rcpch-icbs", "extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv", "icbs",
-            "Integrated care boards: ODS codes, GSS codes of 2022 and 2023, names and NHS England regions",
-            "The literal values of the constant INTEGRATED_CARE_BOARDS of rcpch/rcpch-nhs-organisations (commit "
-            "af9b22c), with a column ICB22CD_GSS added for caregraph by mapping E54000063 to E54000052 and "
-            "E54000064 to E54000053 (the two codes ONS re-issued in April 2023).",
-            "org-royal-college-of-paediatrics-and-child-health", "2022 and 2023 codes", AGPL_3,
-            ("https://github.com/rcpch/rcpch-nhs-organisations/tree/af9b22c",), ("ICB_ODS_CODE",),
-            ("2023", "gYear"),
-            "Third-party table; its 42 ODS codes agree with the NHS Digital 2021 list. The repository's software "
-            "is under the GNU AGPL v3; the codes themselves are NHS ODS and ONS reference data."),
-    Dataset("hf-trust-stp", "HFAnalyticsLab__Winter_pressures__Trust-STP-lookup.csv", "trusts",
-            "Acute trust to STP lookup, 2017/18",
-            "137 acute NHS trusts (ODS codes) with the STP (April 2017 codes) each belongs to, compiled by hand "
-            "for The Health Foundation's winter pressures analysis (HFAnalyticsLab/Winter_pressures, commit "
-            "8531313). Its NHS England Region column is misaligned and is not used.",
-            "org-health-foundation", "2017/18", MIT,
-            ("https://github.com/HFAnalyticsLab/Winter_pressures/blob/8531313/Trust-STP-lookup.csv",), ("code",),
-            ("2017", "gYear")),
-    Dataset("nhse-vanguards", "compiled__england-nhs-uk-pages__new_care_models_vanguards_50.csv", "vanguards",
-            "The 50 new care model vanguards: name, type, wave and announcement date",
-            "Compiled by hand from NHS England's new care models pages (and, for the urgent and emergency care "
-            "vanguards, a Health Service Journal report); each row gives its page in source_url. Vanguards have "
-            "no official codes.",
-            "org-nhs-england", "announced 10 March, July and September 2015", OGL_3,
-            ("https://www.england.nhs.uk/new-care-models/about/primary-acute-sites/",
-             "https://www.england.nhs.uk/ourwork/new-care-models/vanguards/care-models/community-sites/",
-             "https://www.england.nhs.uk/new-care-models/about/care-homes-sites/",
-             "https://www.hsj.co.uk/news/acute-care/emergency/first-eight-urgent-and-emergency-care-vanguards-"
-             "revealed/5088165.article",
-             "https://www.england.nhs.uk/ourwork/new-care-models/vanguards/care-models/acute-care-collaboration/"),
-            ("vanguard_name",), ("2015", "gYear")),
-    Dataset("ods-roles", "aharriso11__sandpit__nhsd-ord-api-role-ids.md", "ods-roles",
-            "Role IDs of the NHS ODS ORD API",
-            "A listing of the organisation roles that the Organisation Data Service's ORD API returns "
-            "(https://directory.spineservices.nhs.uk/ORD/2-0-0/roles), kept in aharriso11/sandpit (commit "
-            "793f8b3); it reflects the official ODS list.",
-            "org-nhs-digital", "not stated", OGL_3,
-            ("https://github.com/aharriso11/sandpit/blob/793f8b3/nhsd-ord-api/role-ids.md",
-             "https://directory.spineservices.nhs.uk/ORD/2-0-0/roles"), ("id",), None,
-            "The repository states no licence; the roles are the ODS API's, which NHS Digital publishes under the "
-            "Open Government Licence v3."),
-)
-"""The imported files, in the order their names are preferred as display labels (newest ONS first)."""
-
-_BY_SLUG = {d.slug: d for d in DATASETS}
-
 
 @dataclass(frozen=True)
 class Row:
@@ -380,10 +233,14 @@ def _object_key(term: ox.NamedNode | ox.Literal) -> str:
 class _Builder:
     """Collects the triples of each concern file, with claims and records that attest every one of them."""
 
-    def __init__(self) -> None:
+    def __init__(self, datasets: tuple[Dataset, ...]) -> None:
+        self.datasets = datasets
         self.files: dict[str, set[ox.Triple]] = defaultdict(set)
         self._claims: dict[str, tuple] = {}
         self._names: dict[ox.NamedNode, list[tuple[str, Row, str]]] = defaultdict(list)
+
+    def dataset(self, slug: str) -> Dataset:
+        return next(d for d in self.datasets if d.slug == slug)
 
     def add(self, concern: str, s: ox.NamedNode, p: ox.NamedNode, o) -> None:
         self.files[concern].add(ox.Triple(s, p, o))
@@ -452,7 +309,7 @@ class _Builder:
         """Dated name records and labels from the names collected (see :mod:`caregraph.reference.names`)."""
         from . import names
 
-        names.finish(self, DATASETS)
+        names.finish(self, self.datasets)
 
 
 def _listing(items: Iterable[str]) -> str:
@@ -490,13 +347,26 @@ _ODS_COLUMNS = (("ons-stp-2020", "STP20CD", "STP20CDH"), ("ons-ccg-stp-2020", "S
                 ("rcpch-icbs", "ICB23CD_GSS", "ICB_ODS_CODE"))
 """Files that pair a footprint code with the ODS code of its organisation: (file, GSS column, ODS column)."""
 
-_CCG_STP = (("ons-ccg-stp-2017", "CCG17CDH", "STP17CD", 2017), ("ons-ccg-stp-2018", "CCG18CDH", "STP18CD", 2018),
-            ("ons-ccg-stp-2019", "CCG19CDH", "STP19CD", 2019), ("ons-ccg-stp-2020", "CCG20CDH", "STP20CD", 2020))
-"""The ONS CCG → STP lookups: (file, CCG ODS column, STP GSS column, first year of its financial year)."""
+@dataclass(frozen=True)
+class _CcgLookup:
+    """An ONS CCG → STP lookup and the names of its columns."""
 
-_LAD_FILES = {2019: ("ons-lad-ccg-stp-2019", "LAD19CD", "STP19CD"),
-              2020: ("ons-lad-ccg-stp-2020", "LAD20CD", "STP20CD")}
-"""The derived local authority files that count LSOAs: year → (file, local authority column, STP column)."""
+    slug: str
+    year: int  # the first year of the financial year it describes
+    ccg_ods: str
+    ccg_gss: str
+    ccg_name: str
+    stp_gss: str
+
+
+_CCG_STP = tuple(_CcgLookup(f"ons-ccg-stp-{year}", year, f"CCG{year % 100}CDH", f"CCG{year % 100}CD",
+                            f"CCG{year % 100}NM", f"STP{year % 100}CD") for year in (2017, 2018, 2019, 2020))
+"""The ONS CCG → STP lookups, oldest first; ONS names each column by its year."""
+
+_LAD_FILES = {year: (f"ons-lad-ccg-stp-{year}", f"LAD{year % 100}CD", f"LAD{year % 100}NM", f"STP{year % 100}CD")
+              for year in (2019, 2020)}
+"""The derived local authority files that count LSOAs: year → (file, local authority code and name columns,
+STP column)."""
 
 
 @dataclass
@@ -582,7 +452,7 @@ class _Footprints:
             return
         if before.start.year in _LAD_FILES and after.start.year in _LAD_FILES:
             decided = [self._by_lsoas(code, new, before.start.year, after.start.year) for code in gone]
-        elif index + 1 < len(_CCG_STP) and before.start.year == _CCG_STP[index][3]:
+        elif index + 1 < len(_CCG_STP) and before.start.year == _CCG_STP[index].year:
             decided = [self._by_ccgs(code, new, _CCG_STP[index], _CCG_STP[index + 1]) for code in gone]
         else:
             decided = [self._by_ods(code, new) for code in gone]
@@ -594,26 +464,26 @@ class _Footprints:
             self.successions.append(_Succession(old, new_code, rows, comment, not merged, (before, after)))
 
     def _by_ccgs(self, code, new, lookup_before, lookup_after):
-        slug_a, ccg_a, stp_a, year_a = lookup_before
-        slug_b, ccg_b, stp_b, year_b = lookup_after
-        ccgs = [r for r in self.rows[slug_a] if r[stp_a] == code]
-        later = {r[ccg_b]: r for r in self.rows[slug_b]}
-        missing = [r[ccg_a] for r in ccgs if r[ccg_a] not in later]
-        targets = {later[r[ccg_a]][stp_b] for r in ccgs if r[ccg_a] in later}
+        a, b = lookup_before, lookup_after
+        year_a, year_b = a.year, b.year
+        ccgs = [r for r in self.rows[a.slug] if r[a.stp_gss] == code]
+        later = {r[b.ccg_ods]: r for r in self.rows[b.slug]}
+        missing = [r[a.ccg_ods] for r in ccgs if r[a.ccg_ods] not in later]
+        targets = {later[r[a.ccg_ods]][b.stp_gss] for r in ccgs if r[a.ccg_ods] in later}
         if missing or len(targets) != 1 or not targets <= new:
             raise InputError(f"cannot decide what replaced footprint {code}: its CCGs of {year_a} are not all in one "
                              f"new footprint in {year_b}")
         successor = targets.pop()
-        rows = ccgs + [later[r[ccg_a]] for r in ccgs]
-        names = _listing(r[ccg_a.replace("CDH", "NM")] for r in ccgs)
+        rows = ccgs + [later[r[a.ccg_ods]] for r in ccgs]
+        names = _listing(r[a.ccg_name] for r in ccgs)
         ccg_words = f"{len(ccgs)} CCG" + "s" * (len(ccgs) != 1)
         comment = (f"The April {year_a} lookup places {ccg_words} in {code} ({names}); the April {year_b} lookup "
                    f"places every one of them in {successor}, a code it is the first to list.")
         return code, successor, rows, comment
 
     def _by_lsoas(self, code, new, year_a, year_b):
-        slug_a, lad_a, stp_a = _LAD_FILES[year_a]
-        slug_b, lad_b, stp_b = _LAD_FILES[year_b]
+        slug_a, lad_a, _, stp_a = _LAD_FILES[year_a]
+        slug_b, lad_b, _, stp_b = _LAD_FILES[year_b]
         counts_a, totals = _lsoa_counts(self.rows[slug_a], lad_a, stp_a)
         counts_b, _ = _lsoa_counts(self.rows[slug_b], lad_b, stp_b)
         total = sum(counts_a[code].values())
@@ -663,21 +533,11 @@ def _lsoa_counts(rows: list[Row], lad_column: str, stp_column: str):
 
 # --- the concerns --------------------------------------------------------------------------------------------
 
-# The publishers the datasets name, described as the datasets' own metadata describes them (NHS England is
-# described, with its sources' words, in data/organisations/).
-PUBLISHERS = {
-    "org-health-foundation": "The Health Foundation",
-    "org-nhs-digital": "NHS Digital",
-    "org-office-for-national-statistics": "Office for National Statistics",
-    "org-royal-college-of-paediatrics-and-child-health": "Royal College of Paediatrics and Child Health",
-}
-
-
-def _datasets(b: _Builder) -> None:
-    for local, name in sorted(PUBLISHERS.items()):
+def _datasets(b: _Builder, publishers: Mapping[str, str]) -> None:
+    for local, name in sorted(publishers.items()):
         b.add("datasets", _cgd(local), A, ox.NamedNode(ORG + "Organization"))
         b.add("datasets", _cgd(local), LABEL, _name(name))
-    for d in DATASETS:
+    for d in b.datasets:
         s = ox.NamedNode(d.iri)
         b.add("datasets", s, A, _cg("ReferenceDataset"))
         b.add("datasets", s, ox.NamedNode(DCTERMS + "title"), _text(d.title))
@@ -699,7 +559,7 @@ ROLE_SCHEME = _cgd("ods-roles")
 
 
 def _ods_roles(b: _Builder, rows: list[Row], reference_dir: Path) -> None:
-    dataset = _BY_SLUG["ods-roles"]
+    dataset = b.dataset("ods-roles")
     text = (reference_dir / dataset.file).read_text(encoding="utf-8-sig").replace("\r\n", "\n")
     if not text.startswith(_ROLE_LISTING_INTRO):
         raise InputError(f"{dataset.file}:1: does not begin with the expected heading and introduction")
@@ -721,7 +581,7 @@ def _role_row(rows: Mapping[str, list[Row]], role: str) -> Row:
     for row in rows["ods-roles"]:
         if row["id"] == role:
             return row
-    raise InputError(f"{_BY_SLUG['ods-roles'].file}: no role {role}")
+    raise InputError(f"the ODS role listing has no role {role}")
 
 
 def _role_period(b: _Builder, concern: str, row: Row, ods: str, role_row: Row, period: ox.NamedNode,
@@ -858,13 +718,12 @@ def _footprint_history(b: _Builder, footprints: _Footprints) -> None:
 
 def _ccgs(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints) -> None:
     ccg = _cg("ClinicalCommissioningGroup")
-    for slug, ods_column, stp_column, year in _CCG_STP:
-        gss_column, name_column = ods_column.replace("CDH", "CD"), ods_column.replace("CDH", "NM")
-        for row in rows[slug]:
-            ods = row[ods_column]
-            b.describe("ccgs", _org(ods), [ccg], [(ODS_CODE, ods), (GSS_CODE, row[gss_column])], row,
-                       row[name_column])
-            _membership(b, "ccgs", row, ods, footprints.organisation(row[stp_column]), row[stp_column], _fy(year))
+    for lookup in _CCG_STP:
+        for row in rows[lookup.slug]:
+            ods, stp = row[lookup.ccg_ods], row[lookup.stp_gss]
+            b.describe("ccgs", _org(ods), [ccg], [(ODS_CODE, ods), (GSS_CODE, row[lookup.ccg_gss])], row,
+                       row[lookup.ccg_name])
+            _membership(b, "ccgs", row, ods, footprints.organisation(stp), stp, _fy(lookup.year))
     table = rows["nhsd-ccg-stp-2021"]
     # A 2021 CCG is evidenced by the row that maps its own code to itself, where the table has one.
     own_rows = {row["CCG21CDH"]: row for row in table if row["CCG_UNMAPPED"] == row["CCG21CDH"]}
@@ -890,53 +749,26 @@ def _icbs(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
                        row["ICB_NAME"])
 
 
-@dataclass(frozen=True)
-class _FirstWaveArea:
-    """How a first-wave ICS footprint relates to the STP footprint (April 2019) whose area it is in.
-
-    ``part`` lists the CCGs (ODS codes, April 2019) whose area the ICS name names, when that is part of the STP;
-    empty when the ICS bears the name of the STP's own area.
-    """
-
-    system: str
-    stp: str
-    part: tuple[str, ...] = ()
-
-
-_FIRST_WAVE = {
-    "E59000001": _FirstWaveArea("system-blackpool-and-fylde-coast", "E54000048", ("00R", "02M")),
-    "E59000002": _FirstWaveArea("system-buckinghamshire", "E54000044", ("14Y",)),
-    "E59000003": _FirstWaveArea("system-dorset", "E54000041"),
-    "E59000004": _FirstWaveArea("system-frimley", "E54000034"),
-    "E59000005": _FirstWaveArea("system-greater-manchester", "E54000007"),
-    "E59000006": _FirstWaveArea("system-bedfordshire-luton-and-milton-keynes", "E54000024"),
-    "E59000007": _FirstWaveArea("system-nottinghamshire", "E54000014"),
-    "E59000008": _FirstWaveArea("system-south-yorkshire-and-bassetlaw", "E54000009"),
-    "E59000009": _FirstWaveArea("system-surrey-heartlands", "E54000035"),
-    "E59000010": _FirstWaveArea("system-berkshire-west", "E54000044", ("15A",)),
-}
-"""The ten ICS19 codes → the shared system entities (see shared-iris) and their STP footprints of April 2019."""
-
-
 def _display_labels(areas_dir: Path) -> dict[str, str]:
     """The display name (rdfs:label) that the source-derived records in data/areas/ give each entity."""
     labels = {}
     for path in sorted(areas_dir.glob("*.ttl")):
         for triple in parse_turtle(path):
-            if triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode):
+            if (triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode)
+                    and isinstance(triple.object, ox.Literal)):
                 labels[triple.subject.value] = triple.object.value
     return labels
 
 
 def _first_wave(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints,
-                display_labels: Mapping[str, str]) -> None:
+                display_labels: Mapping[str, str], first_wave: Mapping[str, FirstWaveArea]) -> None:
     ccg19 = rows["ons-ccg-stp-2019"]
     for row in rows["ons-ics-2019"]:
         code, name = row["ICS19CD"], row["ICS19NM"]
-        area = _FIRST_WAVE.get(code)
+        area = first_wave.get(code)
         if area is None:
             raise InputError(f"{row.dataset.file}:{row.line}: {code} has no first-wave system entity",
-                             hint="add it to caregraph.reference._FIRST_WAVE with the shared system IRI")
+                             hint="add it to data/reference/tables/first-wave-systems.csv with the shared system IRI")
         system, footprint = _cgd(area.system), _footprint(code)
         b.describe("first-wave-ics", footprint, [FOOTPRINT], [(GSS_CODE, code)], row, name)
         # A snapshot: ONS lists the code in December 2019, which says nothing of when it began or ended.
@@ -980,12 +812,12 @@ def _local_authorities(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
         b.describe("local-authorities", _cgd("place-" + lad), [area], [(GSS_CODE, lad)], row, row["LAD17NM"])
         _place_in_footprint(b, 2017, lad, stp, int(row["LSOA11_count"]), Decimal(row["share_of_LAD_LSOAs"]),
                             [row])
-    for year, (slug, lad_column, stp_column) in sorted(_LAD_FILES.items()):
+    for year, (slug, lad_column, lad_name_column, stp_column) in sorted(_LAD_FILES.items()):
         pairs: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for row in rows[slug]:
             lad = row[lad_column]
             b.describe("local-authorities", _cgd("place-" + lad), [area], [(GSS_CODE, lad)], row,
-                       row[lad_column.replace("CD", "NM")])
+                       row[lad_name_column])
             pairs[(lad, row[stp_column])].append(row)
         for (lad, stp), pair_rows in sorted(pairs.items()):
             count = sum(int(r["LSOA11_count"]) for r in pair_rows)
@@ -1013,10 +845,15 @@ def _trusts(b: _Builder, rows: Mapping[str, list[Row]], footprints: _Footprints)
         _membership(b, "trusts", row, ods, footprints.organisation(row["STP_code"]), row["STP_code"], _fy(2017))
 
 
-VANGUARD_TYPES = {"PACS": "IntegratedPrimaryAndAcuteCareSystem", "MCP": "MultispecialtyCommunityProvider",
-                  "EHCH": "EnhancedHealthInCareHomes", "UEC": "UrgentAndEmergencyCare",
-                  "ACC": "AcuteCareCollaboration"}
-"""The vanguard file's type codes → the cg: vanguard type concepts (whose skos:notation they are)."""
+def vanguard_types(ontology_dir: Path) -> dict[str, ox.NamedNode]:
+    """The vanguard file's type codes → the concepts of cg:VanguardTypeScheme whose skos:notation they are."""
+    triples = [t for path in sorted(ontology_dir.glob("*.ttl")) for t in parse_turtle(path)]
+    in_scheme = {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
+                 and t.predicate.value == SKOS + "inScheme" and t.object == _cg("VanguardTypeScheme")}
+    return {t.object.value: t.subject for t in triples
+            if t.predicate.value == SKOS + "notation" and isinstance(t.subject, ox.NamedNode)
+            and t.subject in in_scheme and isinstance(t.object, ox.Literal)}
+
 
 PROGRAMME = _cgd("programme-new-care-models")
 
@@ -1026,7 +863,7 @@ def vanguard_slug(name: str) -> str:
     return _slug(name.split("(")[0])
 
 
-def _vanguards(b: _Builder, rows: list[Row]) -> None:
+def _vanguards(b: _Builder, rows: list[Row], types: Mapping[str, ox.NamedNode]) -> None:
     seen: dict[str, Row] = {}
     for row in rows:
         name, slug = row["vanguard_name"], vanguard_slug(row["vanguard_name"])
@@ -1034,12 +871,12 @@ def _vanguards(b: _Builder, rows: list[Row]) -> None:
             raise InputError(f"{row.dataset.file}:{row.line}: {name!r} gives the same IRI as line "
                              f"{seen[slug].line}")
         seen[slug] = row
-        kind = VANGUARD_TYPES.get(row["vanguard_type_code"])
+        kind = types.get(row["vanguard_type_code"])
         if kind is None:
             raise InputError(f"{row.dataset.file}:{row.line}: unknown vanguard type {row['vanguard_type_code']!r}")
         vanguard, wave = _cgd("vanguard-" + slug), _cgd("wave-vanguards-" + row["wave"])
         b.describe("vanguards", vanguard, [_cg("Vanguard")], [], row, name)
-        b.claim("vanguards", vanguard, _cg("vanguardType"), _cg(kind), [row])
+        b.claim("vanguards", vanguard, _cg("vanguardType"), kind, [row])
         b.claim("vanguards", vanguard, _cg("partOfProgramme"), PROGRAMME, [row])
         b.claim("vanguards", wave, A, _cg("DesignationWave"), [row])
         b.claim("vanguards", wave, LABEL, _name(f"new care model vanguards, wave {row['wave']}"), [row],
@@ -1059,12 +896,35 @@ def _header(concern: str) -> bytes:
             f"# {concern}.ttl: {CONCERNS[concern]}.\n\n").encode()
 
 
+# What Turtle text names a prefix outside a string literal or a full IRI, which may hold "cg:" as text.
+_STRING_OR_IRI = re.compile(r'"(?:[^"\\\n]|\\.)*"|<[^>\s]*>')
+_PREFIX_USE = re.compile(r"(?<![\w:/#.-])([A-Za-z][\w-]*):")
+
+
+def _turtle(triples: list[ox.Triple]) -> bytes:
+    """The triples as Turtle in the style of the hand-written files: only the prefixes they use, sorted and
+    aligned, then the statements indented by four spaces."""
+    buffer = io.BytesIO()
+    ox.serialize(triples, buffer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    text = buffer.getvalue().decode()
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("@prefix"))
+    body = re.sub(r"^\t+", lambda m: "    " * len(m.group(0)), body, flags=re.MULTILINE)
+    used = set(_PREFIX_USE.findall(_STRING_OR_IRI.sub(" ", body)))
+    declared = "".join(f"@prefix {prefix + ':':<9}<{namespace}> .\n"
+                       for prefix, namespace in sorted(PREFIXES.items()) if prefix in used)
+    return (declared + "\n" + body).encode()
+
+
 def generate(reference_dir: str | Path) -> dict[str, bytes]:
     """The Turtle of every concern file (``stps.ttl`` …) generated from the files in ``reference_dir``."""
+    from . import practices  # it builds on this module's helpers, so it is imported once they exist
+
     reference_dir = Path(reference_dir)
-    rows = {d.slug: read_rows(d, reference_dir) for d in DATASETS}
-    b = _Builder()
-    _datasets(b)
+    project = Project.of_reference_dir(reference_dir)
+    datasets = read_datasets(reference_dir)
+    rows = {d.slug: read_rows(d, reference_dir) for d in datasets}
+    b = _Builder(datasets)
+    _datasets(b, read_publishers(reference_dir))
     practices.describe_datasets(b)
     for dataset_rows in rows.values():
         for row in dataset_rows:
@@ -1075,18 +935,18 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     _stps(b, rows, footprints)
     _ccgs(b, rows, footprints)
     _icbs(b, rows)
-    # The first-wave systems are the source-derived entities of data/areas/ beside data/reference/.
-    _first_wave(b, rows, footprints, _display_labels(reference_dir.parent / "areas"))
+    # The first-wave systems are the source-derived entities of the project's data/areas/.
+    first_wave = read_first_wave(reference_dir)
+    _first_wave(b, rows, footprints, _display_labels(project.areas_dir), first_wave)
     _local_authorities(b, rows)
     _trusts(b, rows, footprints)
-    _vanguards(b, rows["nhse-vanguards"])
-    practices.add_practices(b, rows)
+    _vanguards(b, rows["nhse-vanguards"], vanguard_types(project.ontology_dir))
+    practices.add_practices(b, rows, first_wave)
     b.finish_names()
     out = {}
     for concern in CONCERNS:
         triples = sorted_triples(b.files[concern])
-        out[f"{concern}.ttl"] = _header(concern) + ox.serialize(triples, format=ox.RdfFormat.TURTLE,
-                                                                prefixes=PREFIXES)
+        out[f"{concern}.ttl"] = _header(concern) + _turtle(triples)
     return out
 
 
@@ -1113,10 +973,3 @@ def outdated_files(reference_dir: str | Path, output_dir: str | Path | None = No
         if not path.exists() or path.read_bytes() != data:
             stale.append(name)
     return stale
-
-
-# The GP practice files have their own module, which builds on the helpers above.
-from . import practices  # noqa: E402
-
-DATASETS += practices.DATASETS
-CONCERNS[practices.CONCERN] = practices.DESCRIPTION

@@ -8,15 +8,19 @@ name began or ended (:data:`AS_OF`). Queries asking "as of a day" read the name 
 
 The display label (``rdfs:label``) is the current official name: the name from the file whose period begins last
 (an ICB's is its ICB name); the other names are ``skos:altLabel``. Names differing only in letter case (NHS Digital
-writes names in capitals) are one name, spelt as the first file of :data:`caregraph.reference.DATASETS` spells it.
+writes names in capitals) are one name, spelt as the first file of data/reference/tables/datasets.csv spells it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from ..calendar import span
+from ..periods import span
+
+if TYPE_CHECKING:  # the importer imports this module when it runs, so only the type checker imports it back
+    from . import Row
 
 PERIODS: Mapping[str, str] = {
     "ons-ccg-stp-2017": "fy-2017-18",
@@ -68,13 +72,13 @@ def finish(builder, datasets) -> None:
         for name, _, _ in names:
             spelling.setdefault(name.casefold(), name)
         # The first row of each file giving each name: that file's dated name record, and the claim of the label.
-        firsts: dict[tuple[str, str], tuple[str, object, str]] = {}
+        firsts: dict[tuple[str, str], tuple[str, Row, str]] = {}
         for name, row, concern in names:
             firsts.setdefault((row.dataset.slug, name.casefold()), (name, row, concern))
         latest = max(firsts.values(),
                      key=lambda n: (span(_cgd(_when(n[1])[0]).value)[0], -order[n[1].dataset.slug]))
         display = spelling[latest[0].casefold()]
-        per_file = defaultdict(int)
+        per_file: dict[str, int] = defaultdict(int)
         for slug, _ in firsts:
             per_file[slug] += 1
         for (slug, folded), (name, row, concern) in sorted(firsts.items(), key=lambda i: order[i[0][0]]):

@@ -27,18 +27,16 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import GEO, QB, SCHEMA
+from .catalogue import FirstWaveArea
 from . import (
-    _FIRST_WAVE,
     _LAD_FILES,
     HAS_TIME,
     LABEL,
     MEMBER,
     MEMBER_DURING,
     ODS_CODE,
-    OGL_3,
     ORGANIZATION,
     A,
-    Dataset,
     Row,
     _Builder,
     _calendar,
@@ -55,36 +53,9 @@ from . import (
 )
 
 CONCERN = "practices"
-DESCRIPTION = ("GP practices, primary care networks and sub-ICB locations with their dated memberships, and the "
-               "practices' registered and weighted populations, 2022/23 and 2024/25")
 
-_REPOSITORY = "https://github.com/nhsx/AIF_Allocation_Tool"
-_LICENCE_NOTE = ("Crown copyright; the repository releases its content under both the MIT licence and the Open "
-                 "Government Licence v3 (its README).")
-
-DATASETS = (
-    Dataset("aif-practices-2022-23", "nhsx__AIF_Allocation_Tool__2022_2023_practices.csv", CONCERN,
-            "ICB allocation tool inputs 2022/23: GP practices with their PCN, sub-ICB location, ICB and populations",
-            "NHS England's inputs to the ICB place-based allocation tool for 2022/23: 6,554 GP practices with "
-            "name, postcode and WGS84 location, primary care network, sub-ICB location (the CCG codes kept after "
-            "July 2022), ICB, region, local authority, registered patients, the 2022/23 population and the "
-            "need-weighted populations used in allocations. The month of the registered list is not stated. "
-            "Copied from nhsx/AIF_Allocation_Tool (commit 467a3bf, 12 December 2022), data/2022_2023.csv.",
-            "org-nhs-england", "2022/23 allocations", OGL_3,
-            (f"{_REPOSITORY}/blob/467a3bf/data/2022_2023.csv",), ("Practice_Code",), ("2022", "gYear"),
-            _LICENCE_NOTE),
-    Dataset("aif-practices-2024-25", "nhsx__AIF_Allocation_Tool__2024_2025_practices.csv", CONCERN,
-            "ICB allocation tool inputs 2024/25: GP practices with their ICB and weighted populations",
-            "NHS England's inputs to the ICB place-based allocation tool for 2024/25: 6,553 GP practices with "
-            "ICB, region, local authority and populations projected for 2024/25 from the registered lists of "
-            "November 2021 to October 2022 (the repository's documentation). Its PCN, sub-ICB location and "
-            "Patients columns are empty; its population column keeps the heading 'pop 2022/23'. Copied from "
-            "nhsx/AIF_Allocation_Tool (commit 02c749a, 16 January 2023), data/2024_2025.csv.",
-            "org-nhs-england", "2024/25 allocations", OGL_3,
-            (f"{_REPOSITORY}/blob/02c749a/data/2024_2025.csv",), ("Practice_Code",), ("2023", "gYear"),
-            _LICENCE_NOTE),
-)
-"""The two allocation tool files, oldest first."""
+_SLUGS = ("aif-practices-2022-23", "aif-practices-2024-25")
+"""The two allocation tool files (rows of data/reference/tables/datasets.csv), oldest first."""
 
 _YEARS = {"aif-practices-2022-23": 2022, "aif-practices-2024-25": 2024}
 """Each file → the first calendar year of the allocation year it serves."""
@@ -130,15 +101,15 @@ def _place_names(row: Row) -> dict[str, str]:
     return {row["LAD21"]: row["LTLA21"], row["LA21"]: row["UTLA21"]}
 
 
-def add_practices(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
+def add_practices(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
     """Add the practices, PCNs, sub-ICB locations, memberships and populations of both files to ``b``.
 
     A local authority area that the ONS lookups do not describe (a county, or a unitary authority created after
     April 2020) is described from the first row that names it.
     """
-    older, newer = (rows[d.slug] for d in DATASETS)
+    older, newer = (rows[slug] for slug in _SLUGS)
     known_places = {row["LAD17CD"] for row in rows["ons-lad-stp-2017"]}
-    for slug, lad_column, _ in _LAD_FILES.values():
+    for slug, lad_column, _, _ in _LAD_FILES.values():
         known_places.update(row[lad_column] for row in rows[slug])
     described: set[str] = set()
     for row in older + newer:
@@ -174,10 +145,10 @@ def add_practices(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
             _membership(b, row, location, row["ICS22"])
     for row in newer:
         _membership(b, row, row["Practice_Code"], row["ICS22"])
-    _first_wave_locations(b, rows)
+    _first_wave_locations(b, rows, first_wave)
 
 
-def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
+def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
     """Each first-wave system's matching sub-ICB locations: those whose CCGs of April 2019 lie in its footprint.
 
     The CCGs are those of the system's STP in the April 2019 lookup (or, where the first-wave footprint is only
@@ -188,9 +159,9 @@ def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]]) -> None:
     ccg19 = rows["ons-ccg-stp-2019"]
     to_2021 = {row["CCG_UNMAPPED"]: row for row in rows["nhsd-ccg-stp-2021"]}
     first_listing = {}
-    for row in rows[DATASETS[0].slug]:
+    for row in rows[_SLUGS[0]]:
         first_listing.setdefault(row["LOC22"], row)
-    for code, area in sorted(_FIRST_WAVE.items()):
+    for code, area in sorted(first_wave.items()):
         inside = [r for r in ccg19 if r["STP19CD"] == area.stp and (not area.part or r["CCG19CDH"] in area.part)]
         locations: dict[str, list[Row]] = {}
         for row in inside:
@@ -255,8 +226,9 @@ def _observation(b: _Builder, row: Row) -> None:
 
 def describe_datasets(b: _Builder) -> None:
     """Each file is also a Data Cube dataset whose structure (ontology/populations.ttl) its observations follow."""
-    for dataset in DATASETS:
-        b.add("datasets", ox.NamedNode(dataset.iri), A, ox.NamedNode(QB + "DataSet"))
-        b.add("datasets", ox.NamedNode(dataset.iri), ox.NamedNode(QB + "structure"), _STRUCTURES[dataset.slug])
+    for dataset in b.datasets:
+        if dataset.slug in _STRUCTURES:
+            b.add("datasets", ox.NamedNode(dataset.iri), A, ox.NamedNode(QB + "DataSet"))
+            b.add("datasets", ox.NamedNode(dataset.iri), ox.NamedNode(QB + "structure"), _STRUCTURES[dataset.slug])
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import calendar
+from .. import periods
 from ..graph import as_stored
 from ..namespaces import PROV, RDF, SH
 from ..provenance import unattested, verify_quotations
@@ -99,7 +99,8 @@ def unattested_triples(records: list[ox.Triple], store: ox.Store, graph: ox.Stor
         for claim in graph.quads_for_pattern(None, subject, node, _DEFAULT):
             evidence.extend(graph.quads_for_pattern(claim.subject, None, None, _DEFAULT))
             for quotation in graph.quads_for_pattern(claim.subject, derived, None, _DEFAULT):
-                evidence.extend(graph.quads_for_pattern(quotation.object, None, None, _DEFAULT))
+                if not isinstance(quotation.object, ox.Literal):
+                    evidence.extend(graph.quads_for_pattern(quotation.object, None, None, _DEFAULT))
     # A triple with a blank node is reported once, by the named-nodes convention.
     named = [t for t in records if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
     left = set(unattested(evidence, named))
@@ -119,12 +120,12 @@ def untargeted_nodes(store: ox.Store, shapes, nodes: Iterable[ox.NamedNode]) -> 
     """Those of ``nodes`` that no active shape targets in ``store``: nothing would check what they say."""
     import rdflib
 
-    from . import _focus_nodes
+    from .shapes import focus_nodes
 
     deactivated = set(shapes.subjects(rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
     targets = tuple(sorted({(key, str(value)) for key in _TARGETS
                             for shape, value in shapes.subject_objects(rdflib.URIRef(key))
                             if shape not in deactivated}))
-    targeted = _focus_nodes(store, targets)
-    return sorted((n for n in nodes if n not in targeted and not calendar.is_calendar_iri(n.value)),
+    targeted = focus_nodes(store, targets)
+    return sorted((n for n in nodes if n not in targeted and not periods.is_calendar_iri(n.value)),
                   key=lambda n: n.value)

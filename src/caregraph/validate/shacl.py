@@ -17,17 +17,22 @@ from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
+from types import ModuleType
 
 import pyshacl as _reference
 from pyshacl.errors import ReportableRuntimeError
 
 from ..errors import InputError
 
+_fast: ModuleType
+_ENGINE_ERRORS: tuple[type[Exception], ...] = (ReportableRuntimeError,)
 try:
-    import pyshacl_turbo as _fast
+    import pyshacl_turbo
     from pyshacl_turbo.errors import ReportableRuntimeError as _FastRuntimeError
+
+    _fast, _ENGINE_ERRORS = pyshacl_turbo, (ReportableRuntimeError, _FastRuntimeError)
 except ImportError:  # Python 3.10
-    _fast, _FastRuntimeError = _reference, ReportableRuntimeError
+    _fast = _reference
 
 FAST_ENGINE = f"{_fast.__name__.replace('_', '-')} {_fast.__version__}"
 """The default engine and its version, as bench/ records it."""
@@ -53,8 +58,8 @@ def run_shacl(data_graph, shapes_graph, *, fast: bool = False):
         with quiet_rdflib():
             conforms, report, _ = engine.validate(data_graph, shacl_graph=shapes_graph, inference="none",
                                                   allow_warnings=True, allow_infos=True)
-    except (ReportableRuntimeError, _FastRuntimeError) as error:
-        raise InputError(f"the shapes cannot be used: {error.message}") from None
+    except _ENGINE_ERRORS as error:
+        raise InputError(f"the shapes cannot be used: {error}") from None
     except ValueError as error:  # pyshacl-turbo's word for a shape it cannot compile
         raise InputError(f"the shapes cannot be used: {error}") from None
     if not hasattr(report, "subjects"):  # a ValidationFailure is returned, not raised

@@ -62,7 +62,8 @@ def routes() -> list[BaseRoute]:
 
 async def _error(request: Request, error: Exception) -> Response:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 500)
-    message = str(error) + (f"\nhint: {error.hint}" if getattr(error, "hint", None) else "")
+    hint = getattr(error, "hint", None)
+    message = str(error) + (f"\nhint: {hint}" if hint else "")
     return PlainTextResponse(message + "\n", status_code=status)
 
 

@@ -132,7 +132,7 @@ def _operation(query: Query) -> dict:
 
 
 def _sparql_operation(method: str) -> dict:
-    operation = {
+    operation: dict[str, object] = {
         "operationId": f"sparql-{method}", "summary": "Run a SPARQL query (the SPARQL 1.1 Protocol)",
         "description": "caregraph's prefixes (cg:, cgd:, org:, prov:, skos: …) are predeclared. Updates are refused.",
         "tags": ["sparql"],

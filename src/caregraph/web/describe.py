@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..calendar import is_calendar_iri
 from ..graph import CareGraph, load_turtle
 from ..namespaces import CG, CGD, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, TIME, curie
-from ..query import Query, run_embedded
+from ..periods import is_calendar_iri
+from ..query import Query, Term as Node, run_embedded
 
 QUERIES = Path(__file__).parent / "queries"
 
@@ -41,21 +42,40 @@ def page_query(name: str) -> Query:
     return Query.from_file(QUERIES / f"{name}.rq", slug=name, display=f"caregraph/web/queries/{name}.rq")
 
 
-def rows(graph, name: str, **params) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+class Row:
+    """One answer of a page query: ``row[name]`` is the term a variable the query always binds holds,
+    ``row.get(name)`` that of one it may leave unbound (or None), ``row.text(name)`` its words, '' for nothing."""
+
+    __slots__ = ("_terms",)
+
+    def __init__(self, terms: dict[str, Node | None]) -> None:
+        self._terms = terms
+
+    def __getitem__(self, name: str) -> Node:
+        term = self._terms[name]
+        if term is None:
+            raise KeyError(f"?{name} is unbound in this row")
+        return term
+
+    def get(self, name: str) -> Node | None:
+        return self._terms[name]
+
+    def text(self, name: str) -> str:
+        """A literal's words, an IRI's text; '' for nothing."""
+        term = self._terms[name]
+        return "" if term is None else term.value
+
+
+def rows(graph: CareGraph, name: str, **params: str | Iterable[str]) -> list[Row]:
     """The rows of page query ``name`` on ``graph``, with each parameter bound to a value or a list of values
     (full IRIs for the parameters of type iri)."""
     query = page_query(name)
     values = {}
     for parameter, given in params.items():
-        given = [given] if isinstance(given, str) else list(given)
-        values[parameter] = [f"<{v}>" for v in given] if query.parameters[parameter].type == "iri" else given
+        texts = [given] if isinstance(given, str) else list(given)
+        values[parameter] = [f"<{v}>" for v in texts] if query.parameters[parameter].type == "iri" else texts
     result = run_embedded(graph, query.bind(values))
-    return [dict(zip(result.variables, row, strict=True)) for row in result.rows]
-
-
-def text(term) -> str:
-    """A literal's words, an IRI's text; '' for nothing."""
-    return "" if term is None else term.value
+    return [Row(dict(zip(result.variables, row, strict=True))) for row in result.rows]
 
 
 # --- the pieces every page shows ---------------------------------------------------------------------------------
@@ -196,7 +216,7 @@ def quotations(graph, iris) -> dict[str, Quotation]:
     found = {}
     for batch in _batches(iris):
         for row in rows(graph, "quotations", quote=batch):
-            quotation = Quotation(row["quote"].value, row["source"].value, text(row["locator"]), text(row["words"]))
+            quotation = Quotation(row["quote"].value, row["source"].value, row.text("locator"), row.text("words"))
             found[quotation.iri] = quotation
     return found
 
@@ -227,12 +247,13 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
         key = (row["predicate"].value, row["object"])
         if key not in statements:
             statements[key] = Statement(row["predicate"].value, row["object"],
-                                        asserted=row["asserted"].value == "true", start=text(row["start"]))
+                                        asserted=row["asserted"].value == "true", start=row.text("start"))
     found_references: dict[tuple[str, str], Reference] = {}
     for row in rows(graph, "entity-references", entity=iri):
-        if isinstance(row["record"], ox.NamedNode):  # a blank node has no page; the Turtle description shows it
-            key = (row["record"].value, row["predicate"].value)
-            found_references.setdefault(key, Reference(key[0], key[1], text(row["date"]), text(row["start"])))
+        if isinstance(row.get("record"), ox.NamedNode):  # a blank node has no page; the Turtle description shows it
+            record, predicate = row["record"].value, row["predicate"].value
+            found_references.setdefault((record, predicate),
+                                        Reference(record, predicate, row.text("date"), row.text("start")))
     references = sorted(found_references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record))
     # Who says so: the claims that reify a statement, and the quotations of its subject when that is a record.
     claimed: dict[tuple, list[str]] = defaultdict(list)
@@ -341,24 +362,24 @@ def describe_term(graph, iri: str, shapes: ox.Store, examples: int = 8) -> Term:
     statements = [(r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)]
     neighbours: dict[str, list[str]] = defaultdict(list)
     for row in rows(graph, "term-neighbours", term=iri):
-        if isinstance(row["neighbour"], ox.NamedNode):
+        if isinstance(row.get("neighbour"), ox.NamedNode):
             neighbours[row["predicate"].value].append(row["neighbour"].value)
-    usage = [r["thing"].value for r in rows(graph, "term-usage", term=iri) if isinstance(r["thing"], ox.NamedNode)]
+    usage = [r["thing"].value for r in rows(graph, "term-usage", term=iri) if isinstance(r.get("thing"), ox.NamedNode)]
 
     found: dict[str, Shape] = {}
     for row in rows(CareGraph(shapes), "term-shapes", term=iri):
-        key = text(row["shape"]) if isinstance(row["shape"], ox.NamedNode) else f"{text(row['owner'])} {iri}"
-        found.setdefault(key, Shape(key if isinstance(row["shape"], ox.NamedNode) else "", text(row["owner"]),
-                                    text(row["name"]), text(row["description"]), text(row["message"]),
-                                    text(row["severity"])))
+        key = row.text("shape") if isinstance(row.get("shape"), ox.NamedNode) else f"{row.text('owner')} {iri}"
+        found.setdefault(key, Shape(key if isinstance(row.get("shape"), ox.NamedNode) else "", row.text("owner"),
+                                    row.text("name"), row.text("description"), row.text("message"),
+                                    row.text("severity")))
     return Term(iri, term_kind(statements), statements, dict(neighbours), list(found.values()), len(usage),
                 usage[:examples])
 
 
 def vocabulary(graph) -> list[dict]:
     """Every class and property of the cg: namespace: term, kind, label, definition."""
-    return [{"term": r["term"].value, "kind": r["kind"].value, "label": text(r["label"]),
-             "definition": text(r["definition"])} for r in rows(graph, "vocabulary")]
+    return [{"term": r["term"].value, "kind": r["kind"].value, "label": r.text("label"),
+             "definition": r.text("definition")} for r in rows(graph, "vocabulary")]
 
 
 def class_relations(graph) -> list[tuple[str, str, str]]:
@@ -378,17 +399,17 @@ class Quoted:
 
 def sources(graph) -> list[dict]:
     """Every source document and reference dataset: source, kind, title, number of quotations."""
-    return [{"source": r["source"].value, "kind": r["kind"].value, "title": text(r["title"]),
+    return [{"source": r["source"].value, "kind": r["kind"].value, "title": r.text("title"),
              "quotations": int(r["quotations"].value)} for r in rows(graph, "sources")]
 
 
-def source_quotations(graph, iri: str) -> tuple[list[tuple[str, object]], list[Quoted]]:
+def source_quotations(graph: CareGraph, iri: str) -> tuple[list[tuple[str, Node]], list[Quoted]]:
     """A source's metadata (predicate, object) and its quotations in the order they stand in it; what rests on
     each is added by :func:`add_derived` for the quotations a page shows."""
     first = (RDF + "type", DCTERMS + "title")
     metadata = sorted(((r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)),
                       key=lambda m: (first.index(m[0]) if m[0] in first else len(first), m[0]))
-    quoted = [Quoted(Quotation(r["quote"].value, iri, text(r["locator"]), text(r["words"])))
+    quoted = [Quoted(Quotation(r["quote"].value, iri, r.text("locator"), r.text("words")))
               for r in rows(graph, "source-quotations", source=iri)]
     return metadata, sorted(quoted, key=lambda q: q.quotation.order)
 
@@ -400,10 +421,10 @@ def add_derived(graph, entries: list[Quoted]) -> None:
     for batch in _batches(by_iri):
         for row in rows(graph, "derived-statements", quote=batch):
             entry = by_iri[row["quote"].value]
-            if row["subject"] is not None:
+            if row.get("subject") is not None:
                 entry.statements.append((row["subject"].value, row["predicate"].value, row["object"],
                                          row["asserted"].value == "true"))
-            elif isinstance(row["statement"], ox.NamedNode):
+            elif isinstance(row.get("statement"), ox.NamedNode):
                 records[row["statement"].value].append(entry.quotation.iri)
     for batch in _batches(records):
         for row in rows(graph, "types", thing=batch):

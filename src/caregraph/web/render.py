@@ -169,7 +169,7 @@ class Site:
         shown = slice(None) if size is None else slice((page - 1) * size, page * size)
         entity = describe.describe_entity(self.graph, iri, shown)
         references = page_of(entity.references, page, size, self.href(iri))
-        if references.number != page:  # a page past the end shows the last, with its sources
+        if size is not None and references.number != page:  # a page past the end shows the last, with its sources
             entity = describe.describe_entity(self.graph, iri, slice((references.number - 1) * size,
                                                                      references.number * size))
             references = page_of(entity.references, references.number, size, self.href(iri))

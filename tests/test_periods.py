@@ -2,13 +2,13 @@
 
 import pytest
 
-from caregraph import calendar
+from caregraph import periods
 from caregraph.errors import InputError
 from caregraph.namespaces import CGD, RDF, RDFS, TIME, XSD
 
 
 def describe(local):
-    return {(s, p, o) for s, p, o in calendar.describe(CGD + local)}
+    return {(s, p, o) for s, p, o in periods.describe(CGD + local)}
 
 
 def test_a_month_is_an_interval_from_its_first_to_its_last_day():
@@ -59,11 +59,11 @@ def test_a_period_names_both_ends():
 ])
 def test_malformed_calendar_terms_are_refused_with_a_reason(local, words):
     with pytest.raises(InputError, match=words):
-        calendar.validate_iri(CGD + local)
+        periods.validate_iri(CGD + local)
 
 
 def test_only_the_calendar_part_of_the_namespace_counts_as_calendar():
-    assert calendar.is_calendar_iri(CGD + "month-2017-06")
-    assert calendar.is_calendar_iri(CGD + "month-nonsense")  # looks like one, so it is checked and refused
-    assert not calendar.is_calendar_iri(CGD + "system-dorset")
-    assert not calendar.is_calendar_iri("http://example.org/month-2017-06")
+    assert periods.is_calendar_iri(CGD + "month-2017-06")
+    assert periods.is_calendar_iri(CGD + "month-nonsense")  # looks like one, so it is checked and refused
+    assert not periods.is_calendar_iri(CGD + "system-dorset")
+    assert not periods.is_calendar_iri("http://example.org/month-2017-06")

@@ -46,7 +46,7 @@ _PATTERNS = {
 }
 _FORMS = "day-YYYY-MM-DD, month-YYYY-MM, year-YYYY, fy-YYYY-YY, from-YYYY-MM-DD or period-YYYY-MM-DD-to-YYYY-MM-DD"
 
-Triple = tuple[str, str, object]
+Triple = tuple[str, str, str | tuple[str, str]]
 """(subject IRI, predicate IRI, object) where the object is an IRI string or a (lexical, datatype) pair."""
 
 
@@ -64,7 +64,7 @@ def _day(year: str, month: str, day: str, iri: str) -> date:
         raise InputError(f"{iri} is not a real date ({error})") from None
 
 
-def _span(iri: str) -> tuple[str, date | None, date | None]:
+def _span(iri: str) -> tuple[str, date, date | None]:
     """(label, first day, last day) of a calendar IRI; the last day is None when open-ended."""
     local = iri[len(CGD):]
     kind = local.split("-", 1)[0]
@@ -73,7 +73,7 @@ def _span(iri: str) -> tuple[str, date | None, date | None]:
         raise InputError(f"{iri} is not a calendar term", hint=f"calendar terms look like cgd:{_FORMS}")
     g = match.groups()
     if kind == "day":
-        d = _day(*g, iri)
+        d = _day(g[0], g[1], g[2], iri)
         return f"{d.day} {d:%B %Y}", d, d
     if kind == "month":
         first = _day(g[0], g[1], "01", iri)
@@ -88,11 +88,11 @@ def _span(iri: str) -> tuple[str, date | None, date | None]:
                              hint=f"write cgd:fy-{start}-{(start + 1) % 100:02d}")
         return f"financial year {start}/{g[1]}", date(start, 4, 1), date(start + 1, 3, 31)
     if kind == "from":
-        d = _day(*g, iri)
+        d = _day(g[0], g[1], g[2], iri)
         return f"from {d.day} {d:%B %Y}", d, None
     # A period that ends before it begins is still described as written, so that the shapes can report it
     # against the record that points at it (see ontology/shapes/change.ttl); validate_iri rejects it.
-    first, last = _day(*g[:3], iri), _day(*g[3:], iri)
+    first, last = _day(g[0], g[1], g[2], iri), _day(g[3], g[4], g[5], iri)
     return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}", first, last
 
 
