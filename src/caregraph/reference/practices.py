@@ -27,7 +27,6 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import GEO, QB, SCHEMA
-from .catalogue import FirstWaveArea
 from . import (
     _LAD_FILES,
     HAS_TIME,
@@ -51,6 +50,7 @@ from . import (
     _text,
     _typed,
 )
+from .catalogue import FirstWaveArea
 
 CONCERN = "practices"
 
@@ -158,7 +158,7 @@ def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]], first_wave
     ics = {row["ICS19CD"]: row for row in rows["ons-ics-2019"]}
     ccg19 = rows["ons-ccg-stp-2019"]
     to_2021 = {row["CCG_UNMAPPED"]: row for row in rows["nhsd-ccg-stp-2021"]}
-    first_listing = {}
+    first_listing: dict[str, Row] = {}
     for row in rows[_SLUGS[0]]:
         first_listing.setdefault(row["LOC22"], row)
     for code, area in sorted(first_wave.items()):
