@@ -32,13 +32,14 @@ def project_of(args: argparse.Namespace) -> Project:
     return Project.locate(args.root)
 
 
-def load(args: argparse.Namespace) -> CareGraph:
-    """The project's graph, from the cache unless --no-cache, with progress lines."""
+def load(args: argparse.Namespace, *, in_memory: bool = False) -> CareGraph:
+    """The project's graph, from the cache unless --no-cache, with progress lines; ``in_memory`` for a command
+    that reads the whole graph many times over (see CareGraph.load)."""
     from ..graph import CareGraph
 
     project = project_of(args)
     progress(args, f"loading {len(project.graph_files())} Turtle files from {project.root}")
-    graph = CareGraph.load(project, cache=not args.no_cache)
+    graph = CareGraph.load(project, cache=not args.no_cache, in_memory=in_memory)
     if not args.quiet:  # counting the triples reads the whole store: a second at a million triples
         progress(args, f"graph has {len(graph):,} triples")
     return graph

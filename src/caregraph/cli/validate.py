@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
     for path in [*args.files, *(args.shapes or [])]:
         check_input(path)
-    graph = load(args)
+    # The whole graph is read many times over (each shape, each convention): in memory that is several times faster.
+    graph = load(args, in_memory=not args.files)
     shapes = load_shapes(args.shapes) if args.shapes else None
     if args.files:
         progress(args, f"validating {len(args.files)} file(s) in the context of the graph")
