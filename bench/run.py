@@ -422,12 +422,18 @@ def report(results: dict, summary: dict) -> str:
         ours = statistics.median(Timing.from_json(q["caregraph"]).median for q in start["queries"].values())
         theirs = statistics.median(Timing.from_json(q["oxigraph"]).median for q in start["queries"].values())
         ratio = statistics.median(ratios)
+        cpu = {side: [Timing.from_json(q[side]).cpu_median for q in start["queries"].values()]
+               for side in ("caregraph", "oxigraph")}
+        cpu_note = (f"; CPU {seconds_text(statistics.median(cpu['caregraph']))} vs "
+                    f"{seconds_text(statistics.median(cpu['oxigraph']))}" if None not in cpu["caregraph"] else "")
         add("6", f"caregraph query NAME vs oxigraph query ({len(ratios)} queries)", "shipped",
             seconds_text(ours), seconds_text(theirs), ratio_text(ratio),
             f"≤ {GOALS['startup']:.0f}× {verdict(ratio, GOALS['startup'], False)}",
-            f"{start['triples']:,} triples; median of the queries")
+            f"{start['triples']:,} triples; median of the queries{cpu_note}")
         for floor, timing in start["floor"].items():
-            add("", f"  floor: {floor}", "", seconds_text(Timing.from_json(timing).median), "", "", "", "")
+            floor_cpu = Timing.from_json(timing).cpu_median
+            add("", f"  floor: {floor}", "", seconds_text(Timing.from_json(timing).median), "", "", "",
+                f"CPU {seconds_text(floor_cpu)}" if floor_cpu is not None else "")
     lines += _table(rows)
     lines.append("")
     lines += query_detail(results, summary)
