@@ -1,7 +1,7 @@
 """The caregraph benchmark: caregraph against plain rdflib, pyshacl and the oxigraph CLI, at national scale.
 
-    python -m bench.run                          # 10k, 100k and 1M triples (about 15 minutes on 2 cores)
-    python -m bench.run --sizes 10k 100k         # about 4 minutes
+    python -m bench.run                          # 10k, 100k and 1M triples (about 20 minutes on 2 cores)
+    python -m bench.run --sizes 10k 100k         # about 10 minutes
     python -m bench.run --runs 7 --cap 120       # more runs per measurement; let rdflib run longer
 
 Needs the bench extras: pip install -e '.[bench]'. It generates synthetic graphs of each size (bench/synthetic.py,
