@@ -1,8 +1,8 @@
 """The caregraph benchmark: caregraph against plain rdflib, pyshacl and the oxigraph CLI, at national scale.
 
-    python bench/run.py                          # 10k, 100k and 1M triples (about 15 minutes on 2 cores)
-    python bench/run.py --sizes 10k 100k         # about 4 minutes
-    python bench/run.py --runs 7 --cap 120       # more runs per measurement; let rdflib run longer
+    python -m bench.run                          # 10k, 100k and 1M triples (about 20 minutes on 2 cores)
+    python -m bench.run --sizes 10k 100k         # about 10 minutes
+    python -m bench.run --runs 7 --cap 120       # more runs per measurement; let rdflib run longer
 
 Needs the bench extras: pip install -e '.[bench]'. It generates synthetic graphs of each size (bench/synthetic.py,
 cached in the work folder), then measures, side by side, each as the median of several runs after a warm-up:
@@ -36,12 +36,18 @@ import sys
 import time
 from pathlib import Path
 
+if not __package__:  # `python bench/run.py`, as before bench was a package: run it as `python -m bench.run`
+    import runpy
+
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+    runpy.run_module("bench.run", run_name="__main__", alter_sys=True)
+    raise SystemExit
+
+from . import synthetic  # noqa: E402 (after the script's redirect above)
+from .timing import Timing, run_commands  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import synthetic  # noqa: E402
-from timing import Timing, run_commands  # noqa: E402
 
 BIN = Path(sys.executable).parent
 GOALS = {"queries": 20.0, "build": 10.0, "export": 20.0, "trig": 1.5, "record": 2.0, "validate": 15.0, "memory": 0.5,
@@ -110,8 +116,11 @@ def run_worker(engine: str, plan: dict, work: Path, label: str, env: dict) -> di
     plan_file.write_text(json.dumps(plan))
     result_file.unlink(missing_ok=True)
     started = time.monotonic()
-    process = subprocess.run([sys.executable, str(HERE / "workers.py"), engine, str(plan_file), str(result_file)],
-                             env=env, capture_output=True, text=True)
+    # `-m bench.workers` finds the package from any working folder (the checkout's root holds no other module);
+    # only the workers get the path, not the command lines whose start-up is measured.
+    path = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    process = subprocess.run([sys.executable, "-m", "bench.workers", engine, str(plan_file), str(result_file)],
+                             env={**env, "PYTHONPATH": path}, capture_output=True, text=True)
     if process.returncode:
         progress(f"{label}: {engine} failed (exit {process.returncode}): {process.stderr.strip()[-800:]}")
         return {"failed": process.stderr.strip()[-2000:]}
@@ -413,12 +422,18 @@ def report(results: dict, summary: dict) -> str:
         ours = statistics.median(Timing.from_json(q["caregraph"]).median for q in start["queries"].values())
         theirs = statistics.median(Timing.from_json(q["oxigraph"]).median for q in start["queries"].values())
         ratio = statistics.median(ratios)
+        cpu = {side: [Timing.from_json(q[side]).cpu_median for q in start["queries"].values()]
+               for side in ("caregraph", "oxigraph")}
+        cpu_note = (f"; CPU {seconds_text(statistics.median(cpu['caregraph']))} vs "
+                    f"{seconds_text(statistics.median(cpu['oxigraph']))}" if None not in cpu["caregraph"] else "")
         add("6", f"caregraph query NAME vs oxigraph query ({len(ratios)} queries)", "shipped",
             seconds_text(ours), seconds_text(theirs), ratio_text(ratio),
             f"≤ {GOALS['startup']:.0f}× {verdict(ratio, GOALS['startup'], False)}",
-            f"{start['triples']:,} triples; median of the queries")
+            f"{start['triples']:,} triples; median of the queries{cpu_note}")
         for floor, timing in start["floor"].items():
-            add("", f"  floor: {floor}", "", seconds_text(Timing.from_json(timing).median), "", "", "", "")
+            floor_cpu = Timing.from_json(timing).cpu_median
+            add("", f"  floor: {floor}", "", seconds_text(Timing.from_json(timing).median), "", "", "",
+                f"CPU {seconds_text(floor_cpu)}" if floor_cpu is not None else "")
     lines += _table(rows)
     lines.append("")
     lines += query_detail(results, summary)

@@ -1,7 +1,7 @@
 """Synthetic caregraph data of any size, for the benchmark (bench/run.py) — a stand-in for national data, not
 evidence of anything.
 
-    python bench/synthetic.py 100000 -o /tmp/synthetic-100k      # a project folder: ontology/, queries/, data/
+    python -m bench.synthetic 100000 -o /tmp/synthetic-100k      # a project folder: ontology/, queries/, data/
 
 The data is a synthetic nation described the way data/ describes England, in the project's own vocabulary and
 following its shapes and conventions (data/README.md): every fact about a shared entity is a cg:Claim, every

@@ -8,11 +8,13 @@
   "> cap" instead of a time, and the ratio is a lower bound. Only pure-Python work can be interrupted, which is
   where the cap is needed; caregraph's own work is never capped.
 * ``run_commands`` times whole processes (a command line from start to exit), interleaving the commands so that
-  a drift in the machine's speed affects all of them alike.
+  a drift in the machine's speed affects all of them alike; it keeps their CPU time too, which another process
+  on the machine disturbs less than the wall-clock time.
 """
 
 from __future__ import annotations
 
+import resource
 import signal
 import statistics
 import subprocess
@@ -37,10 +39,15 @@ class Timing:
     runs: list[float] = field(default_factory=list)
     warmup: float | None = None
     cap: float | None = None  # set when the operation was interrupted at this many seconds
+    cpu: list[float] = field(default_factory=list)  # a command line's CPU seconds, its children's included, per run
 
     @property
     def median(self) -> float | None:
         return statistics.median(self.runs) if self.runs else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
     @property
     def capped(self) -> bool:
@@ -51,11 +58,11 @@ class Timing:
         return self.cap if self.capped else self.median
 
     def to_json(self) -> dict:
-        return {**asdict(self), "median": self.median}
+        return {**asdict(self), "median": self.median, "cpu_median": self.cpu_median}
 
     @classmethod
     def from_json(cls, data: dict) -> Timing:
-        return cls(data["runs"], data["warmup"], data["cap"])
+        return cls(data["runs"], data["warmup"], data["cap"], data.get("cpu", []))  # runs before CPU was kept
 
 
 @contextmanager
@@ -108,20 +115,25 @@ def run_commands(commands: dict[str, Sequence[str]], *, runs: int, env: dict | N
     timings = {name: Timing() for name in commands}
     for round_number in range(runs + 1):
         for name, command in commands.items():
-            seconds = _timed_process(command, env, cwd, check_exit)
+            seconds, cpu = _timed_process(command, env, cwd, check_exit)
             if round_number == 0:
                 timings[name].warmup = seconds
             else:
                 timings[name].runs.append(seconds)
+                timings[name].cpu.append(cpu)
     return timings
 
 
-def _timed_process(command: Sequence[str], env, cwd, check_exit) -> float:
+def _timed_process(command: Sequence[str], env, cwd, check_exit) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run; the CPU time of the processes the command waited for is its own."""
     with tempfile.TemporaryFile() as errors:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         process = subprocess.run(list(command), stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if process.returncode not in check_exit:
             errors.seek(0)
             raise RuntimeError(f"exit {process.returncode} from {' '.join(command)}: {errors.read().decode()[-600:]}")
-    return seconds
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, cpu

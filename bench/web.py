@@ -1,8 +1,8 @@
 """What the web adds: requests per second and latency of `caregraph serve` against the embedded engine.
 
-    python bench/web.py                                  the shipped graph, four stored queries (about a minute)
-    python bench/web.py --root DIR                       a project made by `python bench/synthetic.py N -o DIR`
-    python bench/web.py --queries partnership-forms --runs 100 --clients 8 --seconds 10
+    python -m bench.web                                  the shipped graph, four stored queries (about a minute)
+    python -m bench.web --root DIR                       a project made by `python -m bench.synthetic N -o DIR`
+    python -m bench.web --queries partnership-forms --runs 100 --clients 8 --seconds 10
 
 For each stored query (default parameters) it times, as medians after a warm-up (timing.measure):
 the embedded path — bind, run on the cached store opened read-only, serialise as SPARQL JSON (Turtle for
@@ -34,7 +34,7 @@ from caregraph.project import Project
 from caregraph.query import QueryResult, run_embedded, stored
 from caregraph.tables import render_table
 
-from timing import measure
+from .timing import measure
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_QUERIES = ("partnership-forms", "first-wave-by-source", "partnership-of-ccg", "system-evolution")

@@ -1,4 +1,4 @@
-"""The measured work of the benchmark, one engine per process:  python bench/workers.py ENGINE PLAN RESULT
+"""The measured work of the benchmark, one engine per process:  python -m bench.workers ENGINE PLAN RESULT
 
 bench/run.py writes a plan (JSON) and starts one process per engine and graph, so that each engine's peak memory
 is its own and no engine warms another's caches. The engines:
@@ -31,9 +31,7 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import measure  # noqa: E402
+from .timing import measure
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SH = "http://www.w3.org/ns/shacl#"

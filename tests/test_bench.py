@@ -11,17 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import run as bench_run  # noqa: E402
-import synthetic  # noqa: E402
-import workers  # noqa: E402
+from bench import run as bench_run, synthetic, workers
 
 SIZE = 10_000
 

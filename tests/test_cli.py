@@ -36,6 +36,16 @@ def test_every_command_has_help_with_examples(command, capsys):
     assert "example" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("columns", [60, 100])
+def test_help_is_wrapped_to_the_terminal_width(columns, monkeypatch, capsys):
+    """The width is found as shutil finds it (COLUMNS first) without importing shutil; examples stay as written."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    with pytest.raises(SystemExit):
+        parser(["query"]).parse_args(["query", "--help"])
+    wrapped = [len(line) for line in capsys.readouterr().out.splitlines() if line.startswith(" " * 32)]
+    assert columns - 15 < max(wrapped) <= columns - 2  # the options' help, wrapped as argparse wraps it
+
+
 def test_the_parser_offers_the_formats_and_engines_of_export_and_validate():
     from caregraph import validate
     from caregraph.cli import export as export_command, validate as validate_command
@@ -58,7 +68,7 @@ def test_a_command_line_query_imports_neither_rdflib_nor_what_only_other_command
     path keeps clear of these imports."""
     code = ("import sys; from caregraph.cli import main; main(['-q', 'query', 'partnership-forms', '--format', 'csv']);"
             "print(sorted(m for m in ('rdflib', 'pyshacl', 'caregraph.export', 'caregraph.validate', 'dataclasses',"
-            " 'hashlib', 'decimal', 'datetime') if m in sys.modules))")
+            " 'hashlib', 'decimal', 'datetime', 'shutil') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 

@@ -19,11 +19,15 @@ failing report into exit code 1. Everything below is raised for the cases that s
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing on the query command's path
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # C0 and C1 control characters (not newline or tab), DEL, and the bidirectional overrides that reorder a terminal
-# line: text from data or input that holds them is shown escaped, never sent to the terminal as they are.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# line: text from data or input that holds them is shown escaped, never sent to the terminal as they are. A pattern
+# string, compiled (and kept by re) when first used: most commands never print such text.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 _LONGEST_VALUE = 120
 
 
@@ -34,7 +38,7 @@ def printable(text: str, *, newlines: bool = True) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    text = _CONTROL.sub(escape, text)
+    text = re.sub(_CONTROL, escape, text)
     if not newlines:
         text = text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     return text

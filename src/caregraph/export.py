@@ -79,6 +79,14 @@ class _Placement:
         self.records, self.statements = record_sources(graph.store), statement_sources(graph.store)
         self.claimed_subjects = {s for s, _, _ in self.statements}
         self.ontology = _ontology_store(graph.project) if graph.project else None
+        self.names: dict[frozenset[str], list[str]] = {}  # a few hundred sets of sources recur for many records
+
+    def _graph_names(self, sources: set[str]) -> list[str]:
+        key = frozenset(sources)
+        names = self.names.get(key)
+        if names is None:
+            names = self.names[key] = _graph_names(sources)
+        return names
 
     def graphs_of(self, triple: ox.Triple) -> list[str]:
         s, p, o = triple
@@ -89,7 +97,7 @@ class _Placement:
         if claimed:
             sources = sources | claimed if sources else claimed
         if sources:
-            return _graph_names(sources)
+            return self._graph_names(sources)
         if isinstance(s, ox.NamedNode) and periods.is_calendar_iri(s.value):
             return [CALENDAR_GRAPH]
         blank = isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode)  # relabelled: no file has them
@@ -103,7 +111,7 @@ class _Placement:
             return None
         sources = self.records.get(subject)
         if sources:
-            return _graph_names(sources)
+            return self._graph_names(sources)
         return [CALENDAR_GRAPH] if periods.is_calendar_iri(subject.value) else None
 
 

@@ -28,8 +28,9 @@ UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREAT
 SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])", re.I)
 _PREFIX_DECLARATION = re.compile(r"(?<![\w?$:.-])PREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
 _NAMESPACE = re.compile(r"\s*<([^<>]*)>")
-_PREFIXED_NAME = re.compile(r"(?<![\w<:/#])([A-Za-z][\w-]*):([A-Za-z_][\w-]*(?:\.[\w-]+)*)")
-_ERROR_POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# Patterns that a query run from the command line does not need: strings, compiled (and kept by re) when first used.
+_PREFIXED_NAME = r"(?<![\w<:/#])([A-Za-z][\w-]*):([A-Za-z_][\w-]*(?:\.[\w-]+)*)"
+_ERROR_POSITION = r"(?s)error at (\d+):(\d+): (.*)"
 
 
 def mask(text: str) -> str:
@@ -37,7 +38,7 @@ def mask(text: str) -> str:
     lines, so that its structure can be scanned with regular expressions and positions mapped back."""
     def fill(match: re.Match[str]) -> str:
         blank = " " if match.lastgroup == "comment" else "_"
-        return "".join(c if c == "\n" else blank for c in match.group())
+        return "\n".join(blank * len(line) for line in match.group().split("\n"))
 
     return _LEXEMES.sub(fill, text)
 
@@ -63,7 +64,7 @@ def iris_used(text: str) -> set[str]:
     found = {match["iri"][1:-1] for match in _LEXEMES.finditer(text) if match["iri"]}
     prefixes = declared_prefixes(text)
     code = _LEXEMES.sub(lambda match: "".join(c if c == "\n" else " " for c in match.group()), text)
-    for match in _PREFIXED_NAME.finditer(code):
+    for match in re.finditer(_PREFIXED_NAME, code):
         if match.group(1) in prefixes:
             found.add(prefixes[match.group(1)] + match.group(2))
     return found
@@ -78,7 +79,7 @@ def service_line(text: str) -> int | None:
 def error_position(message: str) -> tuple[str, int | None, int | None]:
     """Oxigraph's parser says "error at LINE:COLUMN: what"; that as (what, line, column), or the message as it is
     with no position."""
-    match = _ERROR_POSITION.match(message)
+    match = re.match(_ERROR_POSITION, message)
     return (match.group(3), int(match.group(1)), int(match.group(2))) if match else (message, None, None)
 
 
