@@ -48,7 +48,7 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     rules once per graph in the embedded store instead (see above) and gives the same results.
     """
     shapes = shapes if shapes is not None else project_shapes(project_of(graph))
-    results = shacl_results(graph.store, graph.to_rdflib(), shapes, engine, {}, {}, keep=None)
+    results = shacl_results(graph.store, None, shapes, engine, {}, {}, keep=None)
     results = name_missing_values(results, graph.store) + graph_convention_results(graph.store)
     labels = record_labels(graph.store, {to_oxigraph_term(r.terms["focus"]) for r in results})
     results = [with_label(r, labels) for r in results]

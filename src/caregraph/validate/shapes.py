@@ -17,7 +17,7 @@ from ..namespaces import RDFS, SH, curie
 from ..project import Project
 from ..rdflib_terms import to_rdflib_graph, to_rdflib_term
 from .report import SHACL_SEVERITIES, Result, node_key, term_text
-from .shacl import run_shacl
+from .shacl import plain_strings, run_shacl, typed_strings
 
 _DEFAULT = ox.DefaultGraph()
 
@@ -165,14 +165,21 @@ def _filled(message: str, bound: dict) -> str:
 
 def shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dict[str, str],
                    files: dict[str, str], keep: set[str] | None) -> list[Result]:
-    """The results of the shapes on the graph held both in ``store`` and (for pyshacl) in ``data_graph``."""
-    if engine == "pyshacl":
-        return _shape_results(run_shacl(data_graph, shapes)[1], shapes, labels, files, keep)
-    if engine != "fast":
+    """The results of the shapes on the graph held in ``store`` and, as written, in the rdflib ``data_graph``;
+    ``data_graph`` None: the store's graph is the data, given to pyshacl-turbo as it is (see shacl.py)."""
+    if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "pyshacl":
+        data = data_graph if data_graph is not None else to_rdflib_graph(
+            q.triple for q in store.quads_for_pattern(None, None, None, _DEFAULT))
+        return _shape_results(run_shacl(data, shapes)[1], shapes, labels, files, keep)
 
     core, rules = _split_shapes(shapes)
-    results = _shape_results(run_shacl(data_graph, core, fast=True)[1], shapes, labels, files, keep)
+    if data_graph is None:
+        report = plain_strings(run_shacl(store, typed_strings(core), fast=True)[1])
+    else:
+        report = run_shacl(data_graph, core, fast=True)[1]
+    results = _shape_results(report, shapes, labels, files, keep)
     return results + _sparql_rule_results(store, shapes, rules, labels, files, keep)
 
 
