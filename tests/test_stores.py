@@ -79,7 +79,7 @@ MaxClientConnections = 4
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
+MaxQueryExecutionTime = 300
 """
 
 
@@ -174,7 +174,7 @@ def _embedded(graph, slug: str) -> QueryResult:
 
 def _remote(url: str, slug: str) -> QueryResult:
     query = stored(slug, REPO / "queries")
-    return run_remote(url, query.bind(), query.form, timeout=120)
+    return run_remote(url, query.bind(), query.form, timeout=300)  # changes-between takes Virtuoso 13 s idle
 
 
 def _differences(actual: QueryResult, expected: QueryResult) -> str:
@@ -237,7 +237,14 @@ def test_oxigraph_server_gives_the_embedded_answer(slug, graph, oxigraph_store):
     assert embedded.same_values(remote), _differences(remote, embedded)
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+# Virtuoso's known wrong answers (queries/README.md, "On other triplestores"): not strict, since on some loaded
+# copies of the same data it answers right.
+VIRTUOSO_FAILS = {"landscape-on": "Virtuoso 7 answers no rows when an OPTIONAL over the memberships meets another "
+                                  "OPTIONAL on the partnership"}
+
+
+@pytest.mark.parametrize("slug", [pytest.param(slug, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS[slug], strict=False))
+                                  if slug in VIRTUOSO_FAILS else slug for slug in SLUGS])
 def test_virtuoso_gives_the_embedded_answer(slug, graph, virtuoso):
     embedded, remote = _embedded(graph, slug), _remote(virtuoso[1], slug)
     assert embedded.same_values(remote), _differences(remote, embedded)
