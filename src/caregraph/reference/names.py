@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 from ..periods import span
-
-if TYPE_CHECKING:  # the importer imports this module when it runs, so only the type checker imports it back
-    from . import Row
+from .rows import Row
+from .terms import ALT_LABEL, HAS_TIME, LABEL, cg, cgd, english, local_name, slugify
 
 PERIODS: Mapping[str, str] = {
     "ons-ccg-stp-2017": "fy-2017-18",
@@ -63,10 +61,8 @@ def _when(row) -> tuple[str, bool]:
 
 def finish(builder, datasets) -> None:
     """Turn the names collected by ``builder.name`` into dated name records and labels, each attested by its row."""
-    from . import ALT_LABEL, HAS_TIME, LABEL, _cg, _cgd, _local, _name, _slug
-
     order = {d.slug: n for n, d in enumerate(datasets)}
-    for entity, names in builder._names.items():
+    for entity, names in builder.given_names.items():
         names = sorted(names, key=lambda n: (order[n[1].dataset.slug], n[1].line))
         spelling: dict[str, str] = {}
         for name, _, _ in names:
@@ -76,16 +72,16 @@ def finish(builder, datasets) -> None:
         for name, row, concern in names:
             firsts.setdefault((row.dataset.slug, name.casefold()), (name, row, concern))
         latest = max(firsts.values(),
-                     key=lambda n: (span(_cgd(_when(n[1])[0]).value)[0], -order[n[1].dataset.slug]))
+                     key=lambda n: (span(cgd(_when(n[1])[0]).value)[0], -order[n[1].dataset.slug]))
         display = spelling[latest[0].casefold()]
         per_file: dict[str, int] = defaultdict(int)
         for slug, _ in firsts:
             per_file[slug] += 1
         for (slug, folded), (name, row, concern) in sorted(firsts.items(), key=lambda i: order[i[0][0]]):
             if spelling[folded] == name:  # a file spelling a name otherwise attests it by its dated name only
-                builder.claim(concern, entity, LABEL if name == display else ALT_LABEL, _name(name), [row])
+                builder.claim(concern, entity, LABEL if name == display else ALT_LABEL, english(name), [row])
             when, in_force = _when(row)
-            iri = f"name-{_local(entity)}-{slug}" + (f"-{_slug(name)}" if per_file[slug] > 1 else "")
-            builder.record(concern, _cgd(iri), _cg("DatedName"),
-                           [(_cg("namedEntity"), entity), (_cg("nameText"), _name(name)),
-                            (HAS_TIME if in_force else _cg("recordedAsOf"), _cgd(when))], [row])
+            iri = f"name-{local_name(entity)}-{slug}" + (f"-{slugify(name)}" if per_file[slug] > 1 else "")
+            builder.record(concern, cgd(iri), cg("DatedName"),
+                           [(cg("namedEntity"), entity), (cg("nameText"), english(name)),
+                            (HAS_TIME if in_force else cg("recordedAsOf"), cgd(when))], [row])

@@ -27,30 +27,26 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import GEO, QB, SCHEMA
-from . import (
-    _LAD_FILES,
+from .builder import Builder, membership
+from .catalogue import FirstWaveArea
+from .footprints import LAD_FILES
+from .roles import role_period, role_row
+from .rows import Row
+from .terms import (
     HAS_TIME,
     LABEL,
-    MEMBER,
-    MEMBER_DURING,
     ODS_CODE,
-    ORGANIZATION,
     A,
-    Row,
-    _Builder,
-    _calendar,
-    _cg,
-    _cgd,
-    _fy,
-    _listing,
-    _name,
-    _org,
-    _role_period,
-    _role_row,
-    _text,
-    _typed,
+    calendar,
+    cg,
+    cgd,
+    english,
+    fy,
+    listing,
+    literal,
+    org,
+    typed,
 )
-from .catalogue import FirstWaveArea
 
 CONCERN = "practices"
 
@@ -64,16 +60,16 @@ _MEASURES = (("Patients", "registeredPatients", "integer"), ("pop 2022/23", "pop
              ("Final WP", "needWeightedPopulation", "decimal"))
 """Columns imported as measures: (column, cg: measure property, datatype). An empty column gives no measure."""
 
-_STRUCTURES = {"aif-practices-2022-23": _cg("PracticePopulationStructure"),
-               "aif-practices-2024-25": _cg("ProjectedPracticePopulationStructure")}
+_STRUCTURES = {"aif-practices-2022-23": cg("PracticePopulationStructure"),
+               "aif-practices-2024-25": cg("ProjectedPracticePopulationStructure")}
 """Each file's Data Cube structure: the 2024/25 file has no registered patients, so its structure has no such
 measure (every observation of a Data Cube dataset has a value for each measure of its structure)."""
 
 NO_PCN = "U"
 """The PCN code of practices that the file lists as "Unallocated": no primary care network."""
 
-PEOPLE = _cg("People")
-LOCATED_IN = _cg("locatedIn")
+PEOPLE = cg("People")
+LOCATED_IN = cg("locatedIn")
 
 
 def _decimal(row: Row, column: str) -> ox.Literal:
@@ -82,13 +78,13 @@ def _decimal(row: Row, column: str) -> ox.Literal:
         value = Decimal(row[column])
     except InvalidOperation:
         raise InputError(f"{row.dataset.file}:{row.line}: {column} {row[column]!r} is not a number") from None
-    return _typed(format(value, "f"), "decimal")
+    return typed(format(value, "f"), "decimal")
 
 
 def _integer(row: Row, column: str) -> ox.Literal:
     if not row[column].isdigit():
         raise InputError(f"{row.dataset.file}:{row.line}: {column} {row[column]!r} is not a whole number")
-    return _typed(int(row[column]), "integer")
+    return typed(int(row[column]), "integer")
 
 
 def _places(row: Row) -> list[str]:
@@ -101,7 +97,7 @@ def _place_names(row: Row) -> dict[str, str]:
     return {row["LAD21"]: row["LTLA21"], row["LA21"]: row["UTLA21"]}
 
 
-def add_practices(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
+def add_practices(b: Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
     """Add the practices, PCNs, sub-ICB locations, memberships and populations of both files to ``b``.
 
     A local authority area that the ONS lookups do not describe (a county, or a unitary authority created after
@@ -109,7 +105,7 @@ def add_practices(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mappin
     """
     older, newer = (rows[slug] for slug in _SLUGS)
     known_places = {row["LAD17CD"] for row in rows["ons-lad-stp-2017"]}
-    for slug, lad_column, _, _ in _LAD_FILES.values():
+    for slug, lad_column, _, _ in LAD_FILES.values():
         known_places.update(row[lad_column] for row in rows[slug])
     described: set[str] = set()
     for row in older + newer:
@@ -117,12 +113,12 @@ def add_practices(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mappin
         for code, name in _place_names(row).items():
             if code not in known_places:
                 known_places.add(code)
-                b.describe(CONCERN, _cgd("place-" + code), [_cg("LocalAuthorityArea")], [(_cg("gssCode"), code)],
+                b.describe(CONCERN, cgd("place-" + code), [cg("LocalAuthorityArea")], [(cg("gssCode"), code)],
                            row, name)
         _observation(b, row)
     pcns: set[str] = set()
     sub_icbs: set[str] = set()
-    sub_icb_role = _role_row(rows, "RO319")
+    sub_icb_role = role_row(rows, "RO319")
     for row in older:
         code, pcn, location = row["Practice_Code"], row["PCN_Code"], row["LOC22"]
         if not pcn or not location:
@@ -130,25 +126,25 @@ def add_practices(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mappin
         if pcn != NO_PCN:
             if pcn not in pcns:
                 pcns.add(pcn)
-                b.record(CONCERN, _org(pcn), _cg("PrimaryCareNetwork"),
-                         [(LABEL, _name(row["PCN_Name"])), (ODS_CODE, _text(pcn))], [row])
+                b.record(CONCERN, org(pcn), cg("PrimaryCareNetwork"),
+                         [(LABEL, english(row["PCN_Name"])), (ODS_CODE, literal(pcn))], [row])
             _membership(b, row, code, pcn)
         _membership(b, row, code, location)
         if location not in sub_icbs:
             sub_icbs.add(location)
-            organisation = _org(location)
-            b.claim(CONCERN, organisation, A, _cg("SubICBLocation"), [row])
+            organisation = org(location)
+            b.claim(CONCERN, organisation, A, cg("SubICBLocation"), [row])
             b.name(CONCERN, organisation, row["LOC22name"], row)
-            _role_period(b, CONCERN, row, location, sub_icb_role, _calendar("from-2022-07-01"),
-                         "Sub-ICB locations were established with the integrated care boards on 1 July 2022, each "
-                         "keeping the ODS code of the clinical commissioning group whose area it is.")
+            role_period(b, CONCERN, row, location, sub_icb_role, calendar("from-2022-07-01"),
+                        "Sub-ICB locations were established with the integrated care boards on 1 July 2022, each "
+                        "keeping the ODS code of the clinical commissioning group whose area it is.")
             _membership(b, row, location, row["ICS22"])
     for row in newer:
         _membership(b, row, row["Practice_Code"], row["ICS22"])
     _first_wave_locations(b, rows, first_wave)
 
 
-def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
+def _first_wave_locations(b: Builder, rows: Mapping[str, list[Row]], first_wave: Mapping[str, FirstWaveArea]) -> None:
     """Each first-wave system's matching sub-ICB locations: those whose CCGs of April 2019 lie in its footprint.
 
     The CCGs are those of the system's STP in the April 2019 lookup (or, where the first-wave footprint is only
@@ -175,56 +171,55 @@ def _first_wave_locations(b: _Builder, rows: Mapping[str, list[Row]], first_wave
             outside = sorted(r["CCG_UNMAPPED"] for r in rows["nhsd-ccg-stp-2021"]
                              if r["CCG21CDH"] == location and r["CCG_UNMAPPED"] not in {c["CCG19CDH"] for c in inside}
                              and r["CCG_UNMAPPED"] != location)
-            name, named = ics[code]["ICS19NM"], _listing(f"{r['CCG19NM']} ({r['CCG19CDH']})" for r in ccgs)
+            name, named = ics[code]["ICS19NM"], listing(f"{r['CCG19NM']} ({r['CCG19CDH']})" for r in ccgs)
             comment = (f"The April 2019 lookup places {named} "
                        f"in the first-wave footprint {code} {name!r} (the area of STP footprint {area.stp}"
                        f"{' that it names' if area.part else ''}); NHS Digital's 2021 table maps "
                        f"{'it' if len(ccgs) == 1 else 'them'} to the CCG {location}, whose code the sub-ICB location "
                        f"{location} of the 2022/23 allocation file kept.")
             if outside:
-                comment += (f" That CCG also took in {_listing(outside)}, which the April 2019 lookup places outside "
+                comment += (f" That CCG also took in {listing(outside)}, which the April 2019 lookup places outside "
                             f"the footprint: the sub-ICB location covers more than the first-wave area.")
-            b.claim(CONCERN, _cgd(area.system), _cg("matchingSubICBLocation"), _org(location),
+            b.claim(CONCERN, cgd(area.system), cg("matchingSubICBLocation"), org(location),
                     [ics[code], *evidence, first_listing[location]], comment)
 
 
-def _practice(b: _Builder, row: Row, described: set[str]) -> None:
+def _practice(b: Builder, row: Row, described: set[str]) -> None:
     """The practice as the first file listing it describes it; a later file's words stay in its quotation."""
     code = row["Practice_Code"]
     if code in described:
         return
     described.add(code)
-    b.record(CONCERN, _org(code), _cg("GeneralPractice"),
-             [(LABEL, _name(row["GP_Practice_Name"])), (ODS_CODE, _text(code)),
-              (ox.NamedNode(SCHEMA + "postalCode"), _text(row["Practice_Postcode"])),
+    b.record(CONCERN, org(code), cg("GeneralPractice"),
+             [(LABEL, english(row["GP_Practice_Name"])), (ODS_CODE, literal(code)),
+              (ox.NamedNode(SCHEMA + "postalCode"), literal(row["Practice_Postcode"])),
               (ox.NamedNode(GEO + "lat"), _decimal(row, "Latitude")),
               (ox.NamedNode(GEO + "long"), _decimal(row, "Longitude")),
-              *((LOCATED_IN, _cgd("place-" + place)) for place in _places(row))], [row])
+              *((LOCATED_IN, cgd("place-" + place)) for place in _places(row))], [row])
 
 
-def _membership(b: _Builder, row: Row, member: str, organisation: str) -> None:
-    year = _YEARS[row.dataset.slug]
-    b.record(CONCERN, _cgd(f"membership-{row.dataset.slug}-{member}-{organisation}"), _cg("Membership"),
-             [(MEMBER, _org(member)), (ORGANIZATION, _org(organisation)), (MEMBER_DURING, _fy(year))], [row])
+def _membership(b: Builder, row: Row, member: str, organisation: str) -> None:
+    """``member``'s membership of ``organisation`` (both ODS codes) in the allocation year of ``row``'s file."""
+    membership(b, CONCERN, row, member, org(organisation), organisation, fy(_YEARS[row.dataset.slug]))
 
 
-def _observation(b: _Builder, row: Row) -> None:
+def _observation(b: Builder, row: Row) -> None:
     """The practice's populations in this file: one Data Cube observation of the dataset, in people."""
     measures = []
     for column, measure, datatype in _MEASURES:
         if row[column]:
             value = _integer(row, column) if datatype == "integer" else _decimal(row, column)
-            measures.append((_cg(measure), value))
+            measures.append((cg(measure), value))
     if not measures:
         raise InputError(f"{row.dataset.file}:{row.line}: no population for practice {row['Practice_Code']}")
     code, dataset = row["Practice_Code"], row.dataset
-    b.record(CONCERN, _cgd(f"population-{dataset.slug}-{code}"), ox.NamedNode(QB + "Observation"),
-             [(ox.NamedNode(QB + "dataSet"), ox.NamedNode(dataset.iri)), (_cg("registeredPopulationOf"), _org(code)),
-              (HAS_TIME, _fy(_YEARS[dataset.slug])), (_cg("unitOfMeasure"), PEOPLE), *measures],
+    b.record(CONCERN, cgd(f"population-{dataset.slug}-{code}"), ox.NamedNode(QB + "Observation"),
+             [(ox.NamedNode(QB + "dataSet"), ox.NamedNode(dataset.iri)), (cg("registeredPopulationOf"), org(code)),
+              (HAS_TIME, fy(_YEARS[dataset.slug])), (cg("unitOfMeasure"), PEOPLE), *measures],
              [row])
 
 
-def describe_datasets(b: _Builder) -> None:
+def describe_datasets(b: Builder) -> None:
     """Each file is also a Data Cube dataset whose structure (ontology/populations.ttl) its observations follow."""
     for dataset in b.datasets:
         if dataset.slug in _STRUCTURES:
