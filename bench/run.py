@@ -50,8 +50,16 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 
 BIN = Path(sys.executable).parent
-GOALS = {"queries": 20.0, "build": 10.0, "export": 20.0, "trig": 1.5, "record": 2.0, "validate": 15.0, "memory": 0.5,
-         "startup": 2.0}
+GOALS = {
+    "queries": 20.0,
+    "build": 10.0,
+    "export": 20.0,
+    "trig": 1.5,
+    "record": 2.0,
+    "validate": 15.0,
+    "memory": 0.5,
+    "startup": 2.0,
+}
 _STARTED = time.monotonic()
 
 
@@ -98,17 +106,32 @@ def prepare(size: int, work: Path) -> dict:
     # In a process of its own, which builds the cache that the measured loads open and writes the calendar
     # descriptions caregraph's build adds, for rdflib; this process stays small (see workers.peak_mib).
     calendar = root / "calendar.nt"
-    triples = int(subprocess.run([sys.executable, "-c", _CACHE_AND_CALENDAR, str(root), str(calendar)], check=True,
-                                 capture_output=True, text=True, env={**worker_env(), "CAREGRAPH_CACHE_DIR": str(cache)}
-                                 ).stdout)
+    triples = int(
+        subprocess.run(
+            [sys.executable, "-c", _CACHE_AND_CALENDAR, str(root), str(calendar)],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**worker_env(), "CAREGRAPH_CACHE_DIR": str(cache)},
+        ).stdout
+    )
     queries = {}
     for slug in library(project.queries_dir):
         query = stored(slug, project.queries_dir)
         queries[slug] = {"text": query.bind(), "form": query.form}
-    return {"name": name, "size": size, "project": str(root), "cache": str(cache), "triples": triples,
-            "files": [str(f) for f in project.graph_files()], "calendar": str(calendar),
-            "shapes": [str(f) for f in project.shape_files()], "queries": queries, "record": str(root / "record.ttl"),
-            "injected": json.loads((root / "injected.json").read_text())}
+    return {
+        "name": name,
+        "size": size,
+        "project": str(root),
+        "cache": str(cache),
+        "triples": triples,
+        "files": [str(f) for f in project.graph_files()],
+        "calendar": str(calendar),
+        "shapes": [str(f) for f in project.shape_files()],
+        "queries": queries,
+        "record": str(root / "record.ttl"),
+        "injected": json.loads((root / "injected.json").read_text()),
+    }
 
 
 def run_worker(engine: str, plan: dict, work: Path, label: str, env: dict) -> dict:
@@ -119,8 +142,12 @@ def run_worker(engine: str, plan: dict, work: Path, label: str, env: dict) -> di
     # `-m bench.workers` finds the package from any working folder (the checkout's root holds no other module);
     # only the workers get the path, not the command lines whose start-up is measured.
     path = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    process = subprocess.run([sys.executable, "-m", "bench.workers", engine, str(plan_file), str(result_file)],
-                             env={**env, "PYTHONPATH": path}, capture_output=True, text=True)
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.workers", engine, str(plan_file), str(result_file)],
+        env={**env, "PYTHONPATH": path},
+        capture_output=True,
+        text=True,
+    )
     if process.returncode:
         progress(f"{label}: {engine} failed (exit {process.returncode}): {process.stderr.strip()[-800:]}")
         return {"failed": process.stderr.strip()[-2000:]}
@@ -137,6 +164,7 @@ def worker_env(graph: dict | None = None) -> dict:
 
 # --- comparisons ---------------------------------------------------------------------------------------------------
 
+
 def same_answer(ours: dict, theirs: dict) -> bool | None:
     """Whether two answers hold the same rows (triples, boolean) by RDF value; None when rdflib gave none."""
     import pyoxigraph as ox
@@ -148,8 +176,9 @@ def same_answer(ours: dict, theirs: dict) -> bool | None:
 
     def read(kind: str, data: str) -> QueryResult:
         if kind == "graph":
-            return QueryResult("graph",
-                               triples=[q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)])
+            return QueryResult(
+                "graph", triples=[q.triple for q in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)]
+            )
         return QueryResult.from_oxigraph(ox.parse_query_results(data.encode(), format=ox.QueryResultsFormat.JSON))
 
     return read(ours["kind"], ours["data"]).same_values(read(ours["kind"], theirs["data"]))
@@ -181,42 +210,80 @@ def startup(work: Path, runs: int) -> dict:
     project = Project.locate(REPO)
     env = {**worker_env(), "CAREGRAPH_CACHE_DIR": str(work / "cache-shipped")}
     exported = work / "shipped.nt"  # exporting also warms the cache that every measured run opens
-    subprocess.run([str(caregraph_bin), "-q", "--root", str(REPO), "export", "--format", "nt", "-o", str(exported)],
-                   check=True, env=env)
+    subprocess.run(
+        [str(caregraph_bin), "-q", "--root", str(REPO), "export", "--format", "nt", "-o", str(exported)],
+        check=True,
+        env=env,
+    )
     triples = sum(1 for _ in exported.open("rb"))
     store = work / "oxigraph-shipped"
     shutil.rmtree(store, ignore_errors=True)
-    subprocess.run([str(oxigraph_bin), "load", "--location", str(store), "--file", str(exported)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(oxigraph_bin), "load", "--location", str(store), "--file", str(exported)], check=True, capture_output=True
+    )
     cached_store = next((work / "cache-shipped").glob("*/store"))  # the one entry of this cache folder
     out = {"triples": triples, "queries": {}}
     progress(f"start-up: {triples:,} triples; Python's floor")
-    floor = run_commands({"python -c pass": [sys.executable, "-c", "pass"],
-                          "python: pyoxigraph, open the store, one query": [
-                              sys.executable, "-c", _FLOOR_SCRIPT, str(cached_store),
-                              str(project.queries_dir / "partnership-forms.rq")]}, runs=runs, env=env)
+    floor = run_commands(
+        {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "python: pyoxigraph, open the store, one query": [
+                sys.executable,
+                "-c",
+                _FLOOR_SCRIPT,
+                str(cached_store),
+                str(project.queries_dir / "partnership-forms.rq"),
+            ],
+        },
+        runs=runs,
+        env=env,
+    )
     out["floor"] = {name: t.to_json() for name, t in floor.items()}
     slugs = list(library(project.queries_dir))
     for number, slug in enumerate(slugs, start=1):
         fmt = "nt" if stored(slug, project.queries_dir).form == "graph" else "csv"
         progress(f"start-up: {number}/{len(slugs)} {slug}")
-        timings = run_commands({
-            "caregraph": [str(caregraph_bin), "query", slug, "--format", fmt],
-            "oxigraph": [str(oxigraph_bin), "query", "--location", str(store), "--query-file",
-                         str(project.queries_dir / f"{slug}.rq"), "--results-format", fmt]}, runs=runs, env=env,
-            cwd=str(work))
+        timings = run_commands(
+            {
+                "caregraph": [str(caregraph_bin), "query", slug, "--format", fmt],
+                "oxigraph": [
+                    str(oxigraph_bin),
+                    "query",
+                    "--location",
+                    str(store),
+                    "--query-file",
+                    str(project.queries_dir / f"{slug}.rq"),
+                    "--results-format",
+                    fmt,
+                ],
+            },
+            runs=runs,
+            env=env,
+            cwd=str(work),
+        )
         out["queries"][slug] = {name: t.to_json() for name, t in timings.items()}
     return out
 
 
 def record_command(graph: dict, runs: int) -> dict:
     """`caregraph validate RECORD` against one synthetic graph, warm cache; the record must conform."""
-    command = [str(BIN / "caregraph"), "--root", graph["project"], "-q", "validate", graph["record"], "--sources",
-               str(Path(graph["project"]) / "sources"), "--format", "json"]
+    command = [
+        str(BIN / "caregraph"),
+        "--root",
+        graph["project"],
+        "-q",
+        "validate",
+        graph["record"],
+        "--sources",
+        str(Path(graph["project"]) / "sources"),
+        "--format",
+        "json",
+    ]
     return run_commands({"validate": command}, runs=runs, env=worker_env(graph))["validate"].to_json()
 
 
 # --- the report ------------------------------------------------------------------------------------------------
+
 
 def seconds_text(seconds: float | None) -> str:
     if seconds is None:
@@ -287,11 +354,15 @@ def analyse(results: dict) -> dict:
                 compared += 1
                 if not same:
                     mismatches.append(slug)
-        summary["queries"][name] = {"median_ratio": statistics.median(ratios) if ratios else None,
-                                    "median_ratio_in_memory": statistics.median(in_memory) if in_memory else None,
-                                    "lower_bound": bounds, "compared": compared, "queries": len(ratios),
-                                    "mismatches": mismatches,
-                                    "empty": [s for s, a in ours.get("queries", {}).items() if a["rows"] == 0]}
+        summary["queries"][name] = {
+            "median_ratio": statistics.median(ratios) if ratios else None,
+            "median_ratio_in_memory": statistics.median(in_memory) if in_memory else None,
+            "lower_bound": bounds,
+            "compared": compared,
+            "queries": len(ratios),
+            "mismatches": mismatches,
+            "empty": [s for s, a in ours.get("queries", {}).items() if a["rows"] == 0],
+        }
         summary["build"][name] = speedup(ours.get("build"), theirs.get("parse"))
         summary["load"][name] = speedup(ours.get("load"), theirs.get("parse"))
         summary["export"][name] = speedup(ours.get("export"), theirs.get("export"))
@@ -301,9 +372,11 @@ def analyse(results: dict) -> dict:
 def report(results: dict, summary: dict) -> str:
     graphs = results["graphs"]
     names = list(graphs)
-    lines = [f"caregraph benchmark, {results['started']} — {results['machine']}",
-             "Ratios are what the goals are about; absolute times are medians on this machine (machine-dependent).",
-             ""]
+    lines = [
+        f"caregraph benchmark, {results['started']} — {results['machine']}",
+        "Ratios are what the goals are about; absolute times are medians on this machine (machine-dependent).",
+        "",
+    ]
     rows = [("", "measurement", "graph", "caregraph", "baseline", "ratio", "goal", "")]
 
     def add(number, what, graph, ours, theirs, ratio, goal, note):
@@ -317,47 +390,77 @@ def report(results: dict, summary: dict) -> str:
             continue
         ours = graphs[name]["caregraph"]["queries"]
         total_ours = sum(Timing.from_json(a["timing"]).median or 0 for a in ours.values())
-        total_theirs = sum(Timing.from_json(a["timing"]).lower_bound() or 0
-                           for a in graphs[name].get("rdflib", {}).get("queries", {}).values())
+        total_theirs = sum(
+            Timing.from_json(a["timing"]).lower_bound() or 0
+            for a in graphs[name].get("rdflib", {}).get("queries", {}).values()
+        )
         goal_applies = graphs[name]["size"] >= 100_000
-        same = "same rows: " + ("all " + str(q["compared"]) if not q["mismatches"] else
-                                f"DIFFERENT in {', '.join(q['mismatches'])}")
+        same = "same rows: " + (
+            "all " + str(q["compared"]) if not q["mismatches"] else f"DIFFERENT in {', '.join(q['mismatches'])}"
+        )
         if q["compared"] < q["queries"]:
             same += f" ({q['queries'] - q['compared']} not compared: rdflib capped)"
         if q["empty"]:
             same += f"; no rows: {', '.join(q['empty'])}"
-        add("1" if index == 0 else "", f"{q['queries']} stored queries vs rdflib.Graph.query (median ratio)" if
-            index == 0 else "", name, f"Σ {seconds_text(total_ours)}", f"Σ {seconds_text(total_theirs)}",
+        add(
+            "1" if index == 0 else "",
+            f"{q['queries']} stored queries vs rdflib.Graph.query (median ratio)" if index == 0 else "",
+            name,
+            f"Σ {seconds_text(total_ours)}",
+            f"Σ {seconds_text(total_theirs)}",
             ratio_text(q["median_ratio"], q["lower_bound"]),
-            f"≥ {GOALS['queries']:.0f}× " + (verdict(q["median_ratio"], GOALS["queries"], True) if goal_applies
-                                             else "(not at 10k)"), same)
+            f"≥ {GOALS['queries']:.0f}× "
+            + (verdict(q["median_ratio"], GOALS["queries"], True) if goal_applies else "(not at 10k)"),
+            same,
+        )
     for index, name in enumerate(names):
         q = summary["queries"].get(name)
         if not q or q.get("median_ratio_in_memory") is None:
             continue
         total = sum(Timing.from_json(a["in_memory"]).median or 0 for a in graphs[name]["caregraph"]["queries"].values())
         goal_applies = graphs[name]["size"] >= 100_000
-        add("", "the same, graph in memory (caregraph.load())" if index == 0 else "", name,
-            f"Σ {seconds_text(total)}", "", ratio_text(q["median_ratio_in_memory"], q["lower_bound"]),
-            f"≥ {GOALS['queries']:.0f}× " + (verdict(q["median_ratio_in_memory"], GOALS["queries"], True)
-                                             if goal_applies else "(not at 10k)"), "the Python API's default")
+        add(
+            "",
+            "the same, graph in memory (caregraph.load())" if index == 0 else "",
+            name,
+            f"Σ {seconds_text(total)}",
+            "",
+            ratio_text(q["median_ratio_in_memory"], q["lower_bound"]),
+            f"≥ {GOALS['queries']:.0f}× "
+            + (verdict(q["median_ratio_in_memory"], GOALS["queries"], True) if goal_applies else "(not at 10k)"),
+            "the Python API's default",
+        )
     # 2. load, build, export
     for index, name in enumerate(names):
         g = graphs[name]
         if "failed" in g.get("caregraph", {}) or "parse" not in g.get("rdflib", {}):
             continue
         ratio, bound = summary["load"][name]
-        add("2" if index == 0 else "", "load: open the cached store vs rdflib parse" if index == 0 else "", name,
-            timing_text(g["caregraph"]["load"]), timing_text(g["rdflib"]["parse"]), ratio_text(ratio, bound),
-            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}", "the command line's store")
+        add(
+            "2" if index == 0 else "",
+            "load: open the cached store vs rdflib parse" if index == 0 else "",
+            name,
+            timing_text(g["caregraph"]["load"]),
+            timing_text(g["rdflib"]["parse"]),
+            ratio_text(ratio, bound),
+            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}",
+            "the command line's store",
+        )
     for index, name in enumerate(names):
         g = graphs[name]
         if "failed" in g.get("caregraph", {}) or "parse" not in g.get("rdflib", {}):
             continue
         ratio, bound = summary["build"][name]
-        add("", "build from the Turtle files vs rdflib parse" if index == 0 else "", name,
-            timing_text(g["caregraph"]["build"]), timing_text(g["rdflib"]["parse"]), ratio_text(ratio, bound),
-            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}", "no cache; caregraph adds the calendar")
+        add(
+            "",
+            "build from the Turtle files vs rdflib parse" if index == 0 else "",
+            name,
+            timing_text(g["caregraph"]["build"]),
+            timing_text(g["rdflib"]["parse"]),
+            ratio_text(ratio, bound),
+            f"≥ {GOALS['build']:.0f}× {verdict(ratio, GOALS['build'], True)}",
+            "no cache; caregraph adds the calendar",
+        )
     for index, name in enumerate(names):
         g = graphs[name]
         if "failed" in g.get("caregraph", {}) or "parse" not in g.get("rdflib", {}):
@@ -365,32 +468,60 @@ def report(results: dict, summary: dict) -> str:
         ratio, bound = summary["export"][name]
         export = g["caregraph"]["export"]
         deterministic = "byte-identical ✓" if len(export["digests"]) == 1 else "NOT DETERMINISTIC"
-        add("", "Turtle export vs rdflib serialize" if index == 0 else "", name, timing_text(export),
-            timing_text(g["rdflib"]["export"]), ratio_text(ratio, bound),
-            f"≥ {GOALS['export']:.0f}× {verdict(ratio, GOALS['export'], True)}", deterministic)
+        add(
+            "",
+            "Turtle export vs rdflib serialize" if index == 0 else "",
+            name,
+            timing_text(export),
+            timing_text(g["rdflib"]["export"]),
+            ratio_text(ratio, bound),
+            f"≥ {GOALS['export']:.0f}× {verdict(ratio, GOALS['export'], True)}",
+            deterministic,
+        )
     for index, name in enumerate(n for n in names if "export_trig" in graphs[n].get("caregraph", {})):
         ours = graphs[name]["caregraph"]
         ratio, _ = speedup(ours["export"], ours["export_trig"])
-        add("", "TriG export vs Turtle export (time ratio)" if index == 0 else "", name,
-            timing_text(ours["export_trig"]), timing_text(ours["export"]), ratio_text(ratio),
-            f"≤ {GOALS['trig']} {verdict(ratio, GOALS['trig'], False)}", "one named graph per source")
+        add(
+            "",
+            "TriG export vs Turtle export (time ratio)" if index == 0 else "",
+            name,
+            timing_text(ours["export_trig"]),
+            timing_text(ours["export"]),
+            ratio_text(ratio),
+            f"≤ {GOALS['trig']} {verdict(ratio, GOALS['trig'], False)}",
+            "one named graph per source",
+        )
     # 3. one record
     records = results.get("record", {})
     if records:
         first, last = names[0], names[-1]
         small, large = Timing.from_json(records[first]).median, Timing.from_json(records[last]).median
         ratio = large / small if small and large else None
-        add("3", "caregraph validate RECORD (the command)", f"{first}→{last}", " → ".join(
-            timing_text(records[n]) for n in names if n in records), "", ratio_text(ratio).replace("×", ""),
-            f"≤ {GOALS['record']:.0f} {verdict(ratio, GOALS['record'], False)}", f"{last}/{first}")
-        api = {n: graphs[n]["caregraph"]["record"]["timing"] for n in names
-               if "record" in graphs[n].get("caregraph", {})}
+        add(
+            "3",
+            "caregraph validate RECORD (the command)",
+            f"{first}→{last}",
+            " → ".join(timing_text(records[n]) for n in names if n in records),
+            "",
+            ratio_text(ratio).replace("×", ""),
+            f"≤ {GOALS['record']:.0f} {verdict(ratio, GOALS['record'], False)}",
+            f"{last}/{first}",
+        )
+        api = {
+            n: graphs[n]["caregraph"]["record"]["timing"] for n in names if "record" in graphs[n].get("caregraph", {})
+        }
         if first in api and last in api:
             small, large = Timing.from_json(api[first]).median, Timing.from_json(api[last]).median
-            add("", "validate_records() in-process", f"{first}→{last}", " → ".join(
-                timing_text(api[n]) for n in names if n in api), "", ratio_text(large / small).replace("×", ""),
+            add(
+                "",
+                "validate_records() in-process",
+                f"{first}→{last}",
+                " → ".join(timing_text(api[n]) for n in names if n in api),
+                "",
+                ratio_text(large / small).replace("×", ""),
                 f"≤ {GOALS['record']:.0f} {verdict(large / small, GOALS['record'], False)}",
-                "without process start-up and imports")
+                "without process start-up and imports",
+            )
     # 4. whole-graph validation
     for index, name in enumerate(n for n in names if "validate" in graphs[n].get("caregraph", {})):
         ours = graphs[name]["caregraph"]["validate"]
@@ -398,42 +529,81 @@ def report(results: dict, summary: dict) -> str:
         ratio, bound = speedup(ours["timing"], theirs.get("timing"))
         if "results" in theirs:
             same = ours["results"] == theirs["results"]
-            note = (f"same {len(ours['results'])} results ✓" if same else
-                    f"DIFFERENT: caregraph {len(ours['results'])}, pyshacl {len(theirs['results'])}")
+            note = (
+                f"same {len(ours['results'])} results ✓"
+                if same
+                else f"DIFFERENT: caregraph {len(ours['results'])}, pyshacl {len(theirs['results'])}"
+            )
             note += f"; +{ours['conventions']} by caregraph's conventions; {ours.get('engine', 'pyshacl')}"
         else:
             note = "pyshacl capped: not compared" if theirs else "pyshacl not run"
-        add("4" if index == 0 else "", "whole-graph validation vs plain pyshacl" if index == 0 else "", name,
-            timing_text(ours["timing"]), timing_text(theirs.get("timing")), ratio_text(ratio, bound),
-            f"≥ {GOALS['validate']:.0f}× {verdict(ratio, GOALS['validate'], True)}", note)
+        add(
+            "4" if index == 0 else "",
+            "whole-graph validation vs plain pyshacl" if index == 0 else "",
+            name,
+            timing_text(ours["timing"]),
+            timing_text(theirs.get("timing")),
+            ratio_text(ratio, bound),
+            f"≥ {GOALS['validate']:.0f}× {verdict(ratio, GOALS['validate'], True)}",
+            note,
+        )
     # 5. memory
     last = names[-1]
     g = graphs[last]
     if "peak_mib_after_build" in g.get("caregraph", {}) and "peak_mib_after_parse" in g.get("rdflib", {}):
         ours, theirs = g["caregraph"]["peak_mib_after_build"], g["rdflib"]["peak_mib_after_parse"]
-        add("5", "peak memory holding the graph vs rdflib", last, f"{ours:.0f} MiB", f"{theirs:.0f} MiB",
-            ratio_text(ours / theirs), f"≤ {GOALS['memory']}× {verdict(ours / theirs, GOALS['memory'], False)}",
-            "separate processes; build from Turtle")
+        add(
+            "5",
+            "peak memory holding the graph vs rdflib",
+            last,
+            f"{ours:.0f} MiB",
+            f"{theirs:.0f} MiB",
+            ratio_text(ours / theirs),
+            f"≤ {GOALS['memory']}× {verdict(ours / theirs, GOALS['memory'], False)}",
+            "separate processes; build from Turtle",
+        )
     # 6. start-up
     start = results.get("startup")
     if start:
-        ratios = [Timing.from_json(q["caregraph"]).median / Timing.from_json(q["oxigraph"]).median
-                  for q in start["queries"].values()]
+        ratios = [
+            Timing.from_json(q["caregraph"]).median / Timing.from_json(q["oxigraph"]).median
+            for q in start["queries"].values()
+        ]
         ours = statistics.median(Timing.from_json(q["caregraph"]).median for q in start["queries"].values())
         theirs = statistics.median(Timing.from_json(q["oxigraph"]).median for q in start["queries"].values())
         ratio = statistics.median(ratios)
-        cpu = {side: [Timing.from_json(q[side]).cpu_median for q in start["queries"].values()]
-               for side in ("caregraph", "oxigraph")}
-        cpu_note = (f"; CPU {seconds_text(statistics.median(cpu['caregraph']))} vs "
-                    f"{seconds_text(statistics.median(cpu['oxigraph']))}" if None not in cpu["caregraph"] else "")
-        add("6", f"caregraph query NAME vs oxigraph query ({len(ratios)} queries)", "shipped",
-            seconds_text(ours), seconds_text(theirs), ratio_text(ratio),
+        cpu = {
+            side: [Timing.from_json(q[side]).cpu_median for q in start["queries"].values()]
+            for side in ("caregraph", "oxigraph")
+        }
+        cpu_note = (
+            f"; CPU {seconds_text(statistics.median(cpu['caregraph']))} vs "
+            f"{seconds_text(statistics.median(cpu['oxigraph']))}"
+            if None not in cpu["caregraph"]
+            else ""
+        )
+        add(
+            "6",
+            f"caregraph query NAME vs oxigraph query ({len(ratios)} queries)",
+            "shipped",
+            seconds_text(ours),
+            seconds_text(theirs),
+            ratio_text(ratio),
             f"≤ {GOALS['startup']:.0f}× {verdict(ratio, GOALS['startup'], False)}",
-            f"{start['triples']:,} triples; median of the queries{cpu_note}")
+            f"{start['triples']:,} triples; median of the queries{cpu_note}",
+        )
         for floor, timing in start["floor"].items():
             floor_cpu = Timing.from_json(timing).cpu_median
-            add("", f"  floor: {floor}", "", seconds_text(Timing.from_json(timing).median), "", "", "",
-                f"CPU {seconds_text(floor_cpu)}" if floor_cpu is not None else "")
+            add(
+                "",
+                f"  floor: {floor}",
+                "",
+                seconds_text(Timing.from_json(timing).median),
+                "",
+                "",
+                "",
+                f"CPU {seconds_text(floor_cpu)}" if floor_cpu is not None else "",
+            )
     lines += _table(rows)
     lines.append("")
     lines += query_detail(results, summary)
@@ -457,8 +627,11 @@ def query_detail(results: dict, summary: dict) -> list[str]:
             cells += [timing_text(answer.get("timing")), timing_text(other.get("timing")), ratio_text(ratio, bound)]
             same.append({True: "✓", False: "✗", None: "?"}[answer.get("same_as_rdflib")])
         rows.append(tuple(cells + ["".join(same)]))
-    return [f"Stored queries, median time per query (rows at {names[-1]}; same rows as rdflib at "
-            f"{', '.join(names)}: ✓ yes, ✗ no, ? not compared)", ""] + _table(rows)
+    return [
+        f"Stored queries, median time per query (rows at {names[-1]}; same rows as rdflib at "
+        f"{', '.join(names)}: ✓ yes, ✗ no, ? not compared)",
+        "",
+    ] + _table(rows)
 
 
 def _table(rows: list[tuple]) -> list[str]:
@@ -473,25 +646,55 @@ def _table(rows: list[tuple]) -> list[str]:
 
 # --- main ----------------------------------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", nargs="+", default=["10k", "100k", "1M"], help="graph sizes (default 10k 100k 1M)")
     parser.add_argument("--runs", type=int, default=5, help="measured runs after the warm-up (default 5)")
-    parser.add_argument("--budget", type=float, default=20.0,
-                        help="seconds of measured runs per measurement before stopping early (default 20)")
-    parser.add_argument("--cap", type=float, default=30.0,
-                        help="seconds after which one rdflib query or serialisation is interrupted (default 30)")
-    parser.add_argument("--pyshacl-cap", type=float, default=900.0,
-                        help="seconds after which one plain pyshacl validation is interrupted (default 900)")
-    parser.add_argument("--validate-sizes", nargs="*", default=["10k", "100k"],
-                        help="sizes at which to compare whole-graph validation with pyshacl (default 10k 100k)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=20.0,
+        help="seconds of measured runs per measurement before stopping early (default 20)",
+    )
+    parser.add_argument(
+        "--cap",
+        type=float,
+        default=30.0,
+        help="seconds after which one rdflib query or serialisation is interrupted (default 30)",
+    )
+    parser.add_argument(
+        "--pyshacl-cap",
+        type=float,
+        default=900.0,
+        help="seconds after which one plain pyshacl validation is interrupted (default 900)",
+    )
+    parser.add_argument(
+        "--validate-sizes",
+        nargs="*",
+        default=["10k", "100k"],
+        help="sizes at which to compare whole-graph validation with pyshacl (default 10k 100k)",
+    )
     parser.add_argument("--startup-runs", type=int, default=10, help="runs of each command line (default 10)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["rdflib", "pyshacl", "record", "startup"],
-                        help="leave out the rdflib or pyshacl side, the record command or the start-up")
-    parser.add_argument("--work", type=Path, default=HERE / "results" / "work",
-                        help="folder for the generated graphs and caches (default bench/results/work)")
-    parser.add_argument("--from-json", type=Path, metavar="FILE",
-                        help="measure nothing: print the table of a run saved as JSON (bench/results/latest.json)")
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["rdflib", "pyshacl", "record", "startup"],
+        help="leave out the rdflib or pyshacl side, the record command or the start-up",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=HERE / "results" / "work",
+        help="folder for the generated graphs and caches (default bench/results/work)",
+    )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: print the table of a run saved as JSON (bench/results/latest.json)",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         results = json.loads(args.from_json.read_text())
@@ -504,31 +707,46 @@ def main(argv: list[str] | None = None) -> int:
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{platform.machine()} {os.cpu_count()} CPUs ({_cpu_name()}), Python {platform.python_version()}",
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "graphs": {}, "record": {}, "pyshacl": {}}
+        "graphs": {},
+        "record": {},
+        "pyshacl": {},
+    }
     prepared = {}
     for size in sizes:
         graph = prepare(size, args.work)
         prepared[graph["name"]] = graph
-        results["graphs"][graph["name"]] = {"size": size, "triples": graph["triples"],
-                                            "injected": sum(map(len, graph["injected"].values()))}
+        results["graphs"][graph["name"]] = {
+            "size": size,
+            "triples": graph["triples"],
+            "injected": sum(map(len, graph["injected"].values())),
+        }
     common = {"runs": args.runs, "budget": args.budget, "cap": args.cap}
     for name, graph in prepared.items():
         entry = results["graphs"][name]
         validate = graph["size"] in validate_sizes
         progress(f"{name}: caregraph (build, export, load, queries, one record{', whole graph' if validate else ''})")
-        entry["caregraph"] = run_worker("caregraph", {**graph, **common, "validate": validate}, args.work, name,
-                                        worker_env(graph))
+        entry["caregraph"] = run_worker(
+            "caregraph", {**graph, **common, "validate": validate}, args.work, name, worker_env(graph)
+        )
         if "rdflib" not in args.skip:
             progress(f"{name}: rdflib (parse, serialize, queries; cap {args.cap:.0f} s each)")
             entry["rdflib"] = run_worker("rdflib", {**graph, **common}, args.work, name, worker_env(graph))
     if "pyshacl" not in args.skip:
-        graphs = [{"name": n, "files": g["files"], "calendar": g["calendar"]} for n, g in prepared.items()
-                  if g["size"] in validate_sizes]
+        graphs = [
+            {"name": n, "files": g["files"], "calendar": g["calendar"]}
+            for n, g in prepared.items()
+            if g["size"] in validate_sizes
+        ]
         if graphs:
             progress(f"plain pyshacl on {', '.join(g['name'] for g in graphs)} (cap {args.pyshacl_cap:.0f} s each)")
             first = next(iter(prepared.values()))
-            results["pyshacl"] = run_worker("pyshacl", {**common, "pyshacl_cap": args.pyshacl_cap, "graphs": graphs,
-                                                        "shapes": first["shapes"]}, args.work, "all", worker_env())
+            results["pyshacl"] = run_worker(
+                "pyshacl",
+                {**common, "pyshacl_cap": args.pyshacl_cap, "graphs": graphs, "shapes": first["shapes"]},
+                args.work,
+                "all",
+                worker_env(),
+            )
     if "record" not in args.skip:
         for name, graph in prepared.items():
             progress(f"{name}: caregraph validate RECORD, {args.runs} runs")

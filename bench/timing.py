@@ -84,8 +84,14 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def measure(work: Callable[[], object], *, runs: int = 5, budget: float = 20.0, cap: float | None = None,
-            first: tuple[float, object] | None = None) -> tuple[Timing, object]:
+def measure(
+    work: Callable[[], object],
+    *,
+    runs: int = 5,
+    budget: float = 20.0,
+    cap: float | None = None,
+    first: tuple[float, object] | None = None,
+) -> tuple[Timing, object]:
     """(timing, what the last run returned); the result is None when the warm-up hit the cap.
 
     ``first`` is (seconds, result) of a run already made, which then serves as the warm-up.
@@ -109,8 +115,14 @@ def measure(work: Callable[[], object], *, runs: int = 5, budget: float = 20.0, 
     return timing, result
 
 
-def run_commands(commands: dict[str, Sequence[str]], *, runs: int, env: dict | None = None,
-                 cwd: str | None = None, check_exit: Sequence[int] = (0,)) -> dict[str, Timing]:
+def run_commands(
+    commands: dict[str, Sequence[str]],
+    *,
+    runs: int,
+    env: dict | None = None,
+    cwd: str | None = None,
+    check_exit: Sequence[int] = (0,),
+) -> dict[str, Timing]:
     """Each command once to warm up, then ``runs`` rounds in which each runs once, interleaved."""
     timings = {name: Timing() for name in commands}
     for round_number in range(runs + 1):

@@ -46,8 +46,11 @@ def serving(root: Path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "caregraph", "--root", str(root), "-q", "serve", "--port",
-                               str(port)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caregraph", "--root", str(root), "-q", "serve", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -120,8 +123,9 @@ def _throughput(address: tuple[str, int], request, clients: int, seconds: float)
     return sum(counts) / (time.perf_counter() - start)
 
 
-def measure_query(name: str, project: Project, graph: CareGraph, address: tuple[str, int], *, runs: int,
-                  clients: int, seconds: float) -> dict:
+def measure_query(
+    name: str, project: Project, graph: CareGraph, address: tuple[str, int], *, runs: int, clients: int, seconds: float
+) -> dict:
     query = stored(name, project.queries_dir)
     text = query.bind()
     fmt, accept = ("turtle", "text/turtle") if query.form == "graph" else ("json", "application/sparql-results+json")
@@ -131,13 +135,17 @@ def measure_query(name: str, project: Project, graph: CareGraph, address: tuple[
     sparql, sparql_body = measure(lambda: client.post_query(text, accept), runs=runs, budget=10)
     route, route_body = measure(lambda: client.get(f"/queries/{name}", accept), runs=runs, budget=10)
     same = _parsed(sparql_body, query.form).same_values(expected) and _parsed(route_body, query.form).same_values(
-        expected)
+        expected
+    )
     return {
-        "query": name, "rows": len(expected), "same_rows": same,
-        "embedded": embedded.to_json(), "sparql": sparql.to_json(), "stored_route": route.to_json(),
+        "query": name,
+        "rows": len(expected),
+        "same_rows": same,
+        "embedded": embedded.to_json(),
+        "sparql": sparql.to_json(),
+        "stored_route": route.to_json(),
         "sparql_per_second": _throughput(address, lambda c: c.post_query(text, accept), clients, seconds),
-        "stored_route_per_second": _throughput(address, lambda c: c.get(f"/queries/{name}", accept), clients,
-                                               seconds),
+        "stored_route_per_second": _throughput(address, lambda c: c.get(f"/queries/{name}", accept), clients, seconds),
     }
 
 
@@ -150,21 +158,49 @@ def report(rows: list[dict], clients: int) -> str:
     for row in rows:
         embedded = row["embedded"]["median"]
         sparql, route = row["sparql"]["median"], row["stored_route"]["median"]
-        table.append((row["query"], row["rows"], _ms(embedded), _ms(sparql), _ms(sparql - embedded, signed=True),
-                      _ms(route), _ms(route - embedded, signed=True), f"{1 / embedded:.0f}",
-                      f"{row['sparql_per_second']:.0f}", f"{row['stored_route_per_second']:.0f}",
-                      "same rows ✓" if row["same_rows"] else "DIFFERENT ROWS"))
-    headers = ("query", "rows", "embedded", "/sparql", "added", "/queries/NAME", "added", "embedded/s",
-               "/sparql/s", "/queries/NAME/s", "check")
-    return render_table(headers, table, width=160,
-                        title=f"caregraph serve against the embedded engine: medians of one connection; per second: "
-                              f"requests answered to {clients} connections")
+        table.append(
+            (
+                row["query"],
+                row["rows"],
+                _ms(embedded),
+                _ms(sparql),
+                _ms(sparql - embedded, signed=True),
+                _ms(route),
+                _ms(route - embedded, signed=True),
+                f"{1 / embedded:.0f}",
+                f"{row['sparql_per_second']:.0f}",
+                f"{row['stored_route_per_second']:.0f}",
+                "same rows ✓" if row["same_rows"] else "DIFFERENT ROWS",
+            )
+        )
+    headers = (
+        "query",
+        "rows",
+        "embedded",
+        "/sparql",
+        "added",
+        "/queries/NAME",
+        "added",
+        "embedded/s",
+        "/sparql/s",
+        "/queries/NAME/s",
+        "check",
+    )
+    return render_table(
+        headers,
+        table,
+        width=160,
+        title=f"caregraph serve against the embedded engine: medians of one connection; per second: "
+        f"requests answered to {clients} connections",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n\n".join(__doc__.split("\n\n")[1:]))
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+    )
     parser.add_argument("--root", type=Path, help="project to serve (default: this checkout)")
     parser.add_argument("--queries", nargs="+", default=DEFAULT_QUERIES, metavar="NAME", help="stored queries")
     parser.add_argument("--runs", type=int, default=50, help="timed runs per path after the warm-up (default: 50)")
@@ -178,12 +214,23 @@ def main(argv: list[str] | None = None) -> int:
     with serving(project.root) as address:
         for name in args.queries:
             print(f"bench/web: {name}", file=sys.stderr, flush=True)
-            rows.append(measure_query(name, project, graph, address, runs=args.runs, clients=args.clients,
-                                      seconds=args.seconds))
+            rows.append(
+                measure_query(name, project, graph, address, runs=args.runs, clients=args.clients, seconds=args.seconds)
+            )
     print(report(rows, args.clients))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps({"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "triples": len(graph),
-                                       "clients": args.clients, "queries": rows}, indent=2) + "\n")
+    args.output.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "triples": len(graph),
+                "clients": args.clients,
+                "queries": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     return 0 if all(row["same_rows"] for row in rows) else 1
 
 

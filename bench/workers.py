@@ -58,6 +58,7 @@ def timed(work) -> tuple[float, object]:
 
 # --- caregraph -----------------------------------------------------------------------------------------------
 
+
 def caregraph_worker(plan: dict) -> dict:
     os.environ["CAREGRAPH_ROOT"] = plan["project"]  # stored queries by name come from this project
     from caregraph.export import serialize
@@ -72,8 +73,7 @@ def caregraph_worker(plan: dict) -> dict:
     files = project.graph_files()
     first = timed(lambda: CareGraph.from_files(files, project=project))
     out["peak_mib_after_build"] = peak_mib()  # after one build only: later ones overlap with the one they replace
-    build, graph = measure(lambda: CareGraph.from_files(files, project=project), runs=runs, budget=budget,
-                           first=first)
+    build, graph = measure(lambda: CareGraph.from_files(files, project=project), runs=runs, budget=budget, first=first)
     out["build"] = build.to_json()
     out["triples"] = len(graph)
 
@@ -104,16 +104,22 @@ def caregraph_worker(plan: dict) -> dict:
         timing, result = measure(partial(run, slug, graph=graph, timeout=None), runs=runs, budget=budget)
         in_memory_timing, _ = measure(partial(run, slug, graph=in_memory, timeout=None), runs=runs, budget=budget)
         data = result.serialize("nt" if result.kind == "graph" else "json").decode()
-        out["queries"][slug] = {"timing": timing.to_json(), "in_memory": in_memory_timing.to_json(),
-                                "kind": result.kind, "rows": len(result), "data": data}
+        out["queries"][slug] = {
+            "timing": timing.to_json(),
+            "in_memory": in_memory_timing.to_json(),
+            "kind": result.kind,
+            "rows": len(result),
+            "data": data,
+        }
     in_memory = None  # the measured runs are done: let the memory go
 
     from caregraph.validate import project_shapes, validate_graph, validate_records
 
     shapes = project_shapes(project)
     sources = [Path(plan["project"]) / "sources"]  # the words the synthetic quotations quote
-    timing, report = measure(lambda: validate_records([plan["record"]], graph, shapes, sources=sources), runs=runs,
-                             budget=budget)
+    timing, report = measure(
+        lambda: validate_records([plan["record"]], graph, shapes, sources=sources), runs=runs, budget=budget
+    )
     out["record"] = {"timing": timing.to_json(), "conforms": report.conforms, "results": len(report.results)}
     if plan.get("validate"):
         from caregraph.validate.shacl import FAST_ENGINE as NAME
@@ -138,6 +144,7 @@ def _caregraph_findings(report) -> dict:
 
 
 # --- comparable validation results (used by both validators' processes) ----------------------------------------
+
 
 def _term(term) -> str:
     """A term as comparable text: a plain literal and an xsd:string literal are the same."""
@@ -182,6 +189,7 @@ def _key(shapes, focus, path, value, shape, severity: str) -> list[str]:
 
 # --- rdflib --------------------------------------------------------------------------------------------------
 
+
 def _rdflib_graph(files: list[str]):
     import rdflib
 
@@ -210,8 +218,9 @@ def rdflib_worker(plan: dict) -> dict:
     list(graph.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))  # the SPARQL parser's one-time set-up
     out["queries"] = {}
     for slug, query in plan["queries"].items():
-        timing, result = measure(partial(_rdflib_answer, graph, query["text"], query["form"]), runs=runs,
-                                 budget=budget, cap=cap)
+        timing, result = measure(
+            partial(_rdflib_answer, graph, query["text"], query["form"]), runs=runs, budget=budget, cap=cap
+        )
         entry = {"timing": timing.to_json()}
         if result is not None:
             entry["data"] = _rdflib_data(result, query["form"])
@@ -239,6 +248,7 @@ def _rdflib_data(result, form: str) -> str:
 
 # --- plain pyshacl -------------------------------------------------------------------------------------------
 
+
 def pyshacl_worker(plan: dict) -> dict:
     import logging
 
@@ -252,12 +262,15 @@ def pyshacl_worker(plan: dict) -> dict:
     out = {}
     for entry in plan["graphs"]:
         data = _rdflib_graph(entry["files"] + [entry["calendar"]])
-        validate = partial(pyshacl.validate, data, shacl_graph=shapes, inference="none", allow_warnings=True,
-                           allow_infos=True)
+        validate = partial(
+            pyshacl.validate, data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+        )
         timing, outcome = measure(validate, runs=plan["runs"], budget=plan["budget"], cap=plan["pyshacl_cap"])
         # outcome: (conforms, the results graph, the text), or None when the warm-up hit the cap
-        out[entry["name"]] = {"timing": timing.to_json(),
-                              **(_pyshacl_findings(outcome[1], shapes) if outcome is not None else {})}
+        out[entry["name"]] = {
+            "timing": timing.to_json(),
+            **(_pyshacl_findings(outcome[1], shapes) if outcome is not None else {}),
+        }
     return out
 
 
@@ -274,8 +287,9 @@ def _pyshacl_findings(report, shapes) -> dict:
             about_blank_nodes += 1
             continue
         severity = str(report.value(node, sh.resultSeverity)).rsplit("#", 1)[-1].lower()
-        keys.append(_key(shapes, focus, report.value(node, sh.resultPath), value, report.value(node, sh.sourceShape),
-                         severity))
+        keys.append(
+            _key(shapes, focus, report.value(node, sh.resultPath), value, report.value(node, sh.sourceShape), severity)
+        )
     return {"results": sorted(keys), "about_blank_nodes": about_blank_nodes}
 
 

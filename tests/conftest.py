@@ -98,8 +98,9 @@ def context_graph(project):
     """The ontology and tests/fixtures/context.ttl, the entities example records point at (read-only)."""
     from caregraph.graph import CareGraph
 
-    return CareGraph.from_files([*project.ontology_files(), REPO / "tests" / "fixtures" / "context.ttl"],
-                                project=project)
+    return CareGraph.from_files(
+        [*project.ontology_files(), REPO / "tests" / "fixtures" / "context.ttl"], project=project
+    )
 
 
 @pytest.fixture
@@ -152,8 +153,9 @@ def _sampled_practices() -> list:
                     (kept if row["ICS22"] in SAMPLE_ICBS else others).add(row["Practice_Code"])
         others -= kept
         triples = parse_turtle(REPO / "data" / "reference" / PRACTICES_TURTLE)
-        names_another = {t.subject for t in triples
-                         if not others.isdisjoint(t.subject.value.rsplit("/", 1)[-1].split("-"))}
+        names_another = {
+            t.subject for t in triples if not others.isdisjoint(t.subject.value.rsplit("/", 1)[-1].split("-"))
+        }
         sampled = [t for t in triples if t.subject not in names_another]
         # The rows that the records kept are derived from stay, so that every statement kept is attested.
         rows = {t.object for t in sampled if t.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"}
@@ -174,8 +176,9 @@ def copy_project(root: Path) -> Path:
 
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(REPO / folder, root / folder)
-    ox.serialize(_sampled_practices(), output=str(root / "data" / "reference" / PRACTICES_TURTLE),
-                 format=ox.RdfFormat.N_TRIPLES)
+    ox.serialize(
+        _sampled_practices(), output=str(root / "data" / "reference" / PRACTICES_TURTLE), format=ox.RdfFormat.N_TRIPLES
+    )
     return root
 
 
@@ -205,12 +208,21 @@ def oxigraph_endpoint(exported, tmp_path_factory):
     work = tmp_path_factory.mktemp("oxigraph")
     export = work / "caregraph.nt"
     export.write_bytes(exported("nt"))
-    subprocess.run([binary, "load", "--location", str(work / "store"), "--file", str(export)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [binary, "load", "--location", str(work / "store"), "--file", str(export)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     port = free_port()
     url = f"http://127.0.0.1:{port}/query"
-    with running([binary, "serve-read-only", "--location", str(work / "store"), "--bind", f"127.0.0.1:{port}"],
-                 url + "?query=ASK%7B%7D", "the Oxigraph server", work / "server.log", seconds=30):
+    with running(
+        [binary, "serve-read-only", "--location", str(work / "store"), "--bind", f"127.0.0.1:{port}"],
+        url + "?query=ASK%7B%7D",
+        "the Oxigraph server",
+        work / "server.log",
+        seconds=30,
+    ):
         yield url
 
 
@@ -225,10 +237,25 @@ def caregraph_server(graph, tmp_path_factory):
 
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "caregraph", "--root", str(REPO), "serve", "--host", "127.0.0.1", "--port",
-               str(port)]
-    with running(command, base + "sparql?query=ASK%7B%7D", "caregraph serve",
-                 tmp_path_factory.mktemp("serve") / "server.log", seconds=60):
+    command = [
+        sys.executable,
+        "-m",
+        "caregraph",
+        "--root",
+        str(REPO),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with running(
+        command,
+        base + "sparql?query=ASK%7B%7D",
+        "caregraph serve",
+        tmp_path_factory.mktemp("serve") / "server.log",
+        seconds=60,
+    ):
         yield base
 
 
@@ -249,11 +276,23 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
-                 "--disable-sync", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                 "--metrics-recording-only", "--disable-domain-reliability", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-sync",
+        "--disable-extensions",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--metrics-recording-only",
+        "--disable-domain-reliability",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))

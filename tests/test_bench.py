@@ -63,8 +63,9 @@ def test_the_generator_is_deterministic(dataset, tmp_path):
 
     def digest(root: Path) -> str:
         files = sorted((root / "data").rglob("*.ttl")) + [root / "record.ttl"]
-        return hashlib.sha256(b"".join(f.relative_to(root).as_posix().encode() + f.read_bytes()
-                                       for f in files)).hexdigest()
+        return hashlib.sha256(
+            b"".join(f.relative_to(root).as_posix().encode() + f.read_bytes() for f in files)
+        ).hexdigest()
 
     assert digest(again.root) == digest(dataset.root)
 
@@ -93,8 +94,9 @@ def test_a_new_record_conforms_in_the_context_of_the_graph(synthetic_graph, data
     assert [r.shape for r in report.results] == ["cgsh:QuotedWordsShape"], report.summary()
 
 
-def test_every_stored_query_gives_the_same_rows_in_caregraph_and_in_rdflib(synthetic_project, synthetic_graph,
-                                                                          rdflib_graph):
+def test_every_stored_query_gives_the_same_rows_in_caregraph_and_in_rdflib(
+    synthetic_project, synthetic_graph, rdflib_graph
+):
     from caregraph.query import library, run, stored
 
     empty, compared = [], 0
@@ -126,8 +128,9 @@ def test_whole_graph_validation_finds_what_plain_pyshacl_finds(synthetic_graph, 
     shapes = rdflib.Graph()
     for file in synthetic_project.shape_files():
         shapes.parse(file, format="turtle")
-    report = pyshacl.validate(rdflib_graph, shacl_graph=shapes, inference="none", allow_warnings=True,
-                              allow_infos=True)[1]
+    report = pyshacl.validate(
+        rdflib_graph, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )[1]
     theirs = workers._pyshacl_findings(report, shapes)
     assert len(ours["results"]) > 60
     assert json.dumps(ours["results"]) == json.dumps(theirs["results"])

@@ -13,8 +13,21 @@ pytestmark = pytest.mark.server
 
 def test_the_web_benchmark_measures_each_path_and_checks_the_rows(tmp_path, graph, capsys):
     output = tmp_path / "web.json"
-    code = bench_web.main(["--queries", "partnership-forms", "concepts-of-scheme", "--runs", "2", "--clients", "2",
-                           "--seconds", "0.2", "--output", str(output)])
+    code = bench_web.main(
+        [
+            "--queries",
+            "partnership-forms",
+            "concepts-of-scheme",
+            "--runs",
+            "2",
+            "--clients",
+            "2",
+            "--seconds",
+            "0.2",
+            "--output",
+            str(output),
+        ]
+    )
     report = json.loads(output.read_text())
     assert code == 0 and [row["query"] for row in report["queries"]] == ["partnership-forms", "concepts-of-scheme"]
     assert report["triples"] == len(graph)

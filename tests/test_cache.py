@@ -120,8 +120,9 @@ def test_an_entry_without_a_readable_stamp_is_never_used(copied_entry, capsys):
     _emptied_stamp(entry)
     graph = CareGraph.load(project)
     assert len(graph) == size
-    graph.store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"),
-                            ox.Literal("c")))  # built in memory, so writable: the stampless entry was not opened
+    graph.store.add(
+        ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c"))
+    )  # built in memory, so writable: the stampless entry was not opened
 
 
 def test_a_store_that_fails_to_open_is_discarded_even_when_its_stamp_agrees(copied_entry, capsys):

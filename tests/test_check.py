@@ -32,8 +32,13 @@ def test_the_shipped_ontology_and_data_pass(graph, project, sources_dir):
 
 def test_every_check_has_a_summary_severity_and_fix(project):
     checks = load_checks(project)
-    built_in = {"undeclared-term", "unattested-triple", "blank-node-in-data", "quotation-not-in-source",
-                "reasoner-inconsistency"}  # as `caregraph check --help` names them
+    built_in = {
+        "undeclared-term",
+        "unattested-triple",
+        "blank-node-in-data",
+        "quotation-not-in-source",
+        "reasoner-inconsistency",
+    }  # as `caregraph check --help` names them
     assert {c.name for c in checks} == {path.stem for path in project.checks_dir.glob("*.rq")} | built_in
     for c in checks:
         assert c.summary and c.fix and c.severity in ("violation", "warning", "info")
@@ -41,7 +46,8 @@ def test_every_check_has_a_summary_severity_and_fix(project):
 
 def test_a_missing_definition_fails_naming_the_term(project_copy, sources_dir):
     (project_copy.ontology_dir / "extra.ttl").write_text(
-        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n')
+        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n'
+    )
     report = check(project_copy, sources_dir, *DATA_CHECKS)
     assert report.fails()
     assert [(r.shape, r.focus) for r in errors(report)] == [("missing-definition", "cg:Hospice")]
@@ -49,7 +55,8 @@ def test_a_missing_definition_fails_naming_the_term(project_copy, sources_dir):
 
 def test_an_undeclared_term_fails_with_a_suggestion(project_copy, sources_dir):
     (project_copy.ontology_dir / "extra.ttl").write_text(
-        CG + "<https://w3id.org/caregraph/def#AccountableCareSystem> cg:mayBecomes cg:AccountableCareOrganisation .\n")
+        CG + "<https://w3id.org/caregraph/def#AccountableCareSystem> cg:mayBecomes cg:AccountableCareOrganisation .\n"
+    )
     report = check(project_copy, sources_dir, *DATA_CHECKS)
     undeclared = [r for r in report.results if r.shape == "undeclared-term"]
     assert [r.focus for r in undeclared] == ["cg:mayBecomes"]
@@ -60,7 +67,8 @@ def test_an_undeclared_term_in_a_stored_query_is_found(project_copy, sources_dir
     (project_copy.queries_dir).mkdir(exist_ok=True)
     (project_copy.queries_dir / "typo.rq").write_text(
         "PREFIX cg: <https://w3id.org/caregraph/def#>\n# cg:NotATerm in a comment is ignored\n"
-        'SELECT ?x WHERE { ?x a cg:AccountableCareSytem FILTER(?x != "cg:Nor") }\n')
+        'SELECT ?x WHERE { ?x a cg:AccountableCareSytem FILTER(?x != "cg:Nor") }\n'
+    )
     report = check(project_copy, sources_dir, *DATA_CHECKS)
     found = [(r.focus, r.message) for r in report.results if r.shape == "undeclared-term"]
     assert [entity for entity, _ in found] == ["cg:AccountableCareSytem"]
@@ -69,25 +77,32 @@ def test_an_undeclared_term_in_a_stored_query_is_found(project_copy, sources_dir
 
 def test_a_duplicate_label_fails(project_copy, sources_dir):
     (project_copy.ontology_dir / "extra.ttl").write_text(
-        CG + RDFS + OWL + SKOS + 'cg:Footprints a owl:Class ; rdfs:label "Footprint"@en ; skos:definition "x"@en .\n')
+        CG + RDFS + OWL + SKOS + 'cg:Footprints a owl:Class ; rdfs:label "Footprint"@en ; skos:definition "x"@en .\n'
+    )
     report = check(project_copy, sources_dir, *DATA_CHECKS)
     assert {r.focus for r in report.results if r.shape == "duplicate-label"} == {"cg:Footprint", "cg:Footprints"}
 
 
 def test_an_unattested_statement_in_data_fails(project_copy, sources_dir):
     (project_copy.data_dir / "extra.ttl").write_text(
-        CG + RDFS + "<https://w3id.org/caregraph/id/place-nowhere> a cg:Town ; rdfs:label \"Nowhere\"@en .\n")
+        CG + RDFS + '<https://w3id.org/caregraph/id/place-nowhere> a cg:Town ; rdfs:label "Nowhere"@en .\n'
+    )
     report = check(project_copy, sources_dir, "reasoner-inconsistency")
-    assert {(r.shape, r.path) for r in errors(report)} == {("unattested-triple", "rdf:type"),
-                                                                 ("unattested-triple", "rdfs:label")}
+    assert {(r.shape, r.path) for r in errors(report)} == {
+        ("unattested-triple", "rdf:type"),
+        ("unattested-triple", "rdfs:label"),
+    }
 
 
 def test_a_place_as_a_member_is_an_inconsistency(project_copy, sources_dir):
-    (project_copy.data_dir / "extra.ttl").write_text(CG + """
+    (project_copy.data_dir / "extra.ttl").write_text(
+        CG
+        + """
 @prefix org: <http://www.w3.org/ns/org#> .
 <https://w3id.org/caregraph/id/membership-x> org:member <https://w3id.org/caregraph/id/place-x> .
 <https://w3id.org/caregraph/id/place-x> a cg:Town .
-""")
+"""
+    )
     report = check(project_copy, sources_dir, "unattested-triple", "entity-without-label", "quotation-not-in-source")
     assert any(r.shape == "reasoner-inconsistency" for r in report.results)
 
@@ -105,13 +120,15 @@ def test_check_command_reports_and_sets_the_exit_code(run_cli, project_copy, sou
     skips = [argument for name in DATA_CHECKS for argument in ("--skip", name)]
     assert main(["--root", str(project_copy.root), "-q", "check", *skips]) == 0
     (project_copy.ontology_dir / "extra.ttl").write_text(
-        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n')
+        CG + RDFS + OWL + 'cg:Hospice a owl:Class ; rdfs:label "hospice"@en .\n'
+    )
     assert main(["--root", str(project_copy.root), "-q", "--no-cache", "check", *skips]) == 1
 
 
 def test_check_json_output_is_machine_readable(run_cli, project, sources_dir):
-    code, out, _ = run_cli("-q", "check", "--sources", str(sources_dir), "--format", "json",
-                           "--skip", "reasoner-inconsistency")
+    code, out, _ = run_cli(
+        "-q", "check", "--sources", str(sources_dir), "--format", "json", "--skip", "reasoner-inconsistency"
+    )
     report = json.loads(out)
     assert code == 0 and report["summary"]["violations"] == 0
     stored = {path.stem for path in project.checks_dir.glob("*.rq")}

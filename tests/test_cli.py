@@ -66,9 +66,11 @@ def test_the_parser_declares_only_the_named_command_unless_none_is_named():
 def test_a_command_line_query_imports_neither_rdflib_nor_what_only_other_commands_need(graph):
     """What start-up is made of (bench/README.md): on a warm cache (the graph fixture has built it), the query
     path keeps clear of these imports."""
-    code = ("import sys; from caregraph.cli import main; main(['-q', 'query', 'partnership-forms', '--format', 'csv']);"
-            "print(sorted(m for m in ('rdflib', 'pyshacl', 'caregraph.export', 'caregraph.validate', 'dataclasses',"
-            " 'hashlib', 'decimal', 'datetime', 'shutil') if m in sys.modules))")
+    code = (
+        "import sys; from caregraph.cli import main; main(['-q', 'query', 'partnership-forms', '--format', 'csv']);"
+        "print(sorted(m for m in ('rdflib', 'pyshacl', 'caregraph.export', 'caregraph.validate', 'dataclasses',"
+        " 'hashlib', 'decimal', 'datetime', 'shutil') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 
@@ -81,8 +83,7 @@ def test_no_command_prints_help_and_fails_as_usage_error(run_cli):
 def test_build_writes_turtle_and_ntriples(run_cli, tmp_path, graph):
     code, _, err = run_cli("build", "-o", str(tmp_path))
     assert code == 0, err
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["caregraph.nt",
-                                                                                       "caregraph.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["caregraph.nt", "caregraph.ttl"]
     parsed = list(ox.parse(path=str(tmp_path / "caregraph.ttl")))
     assert len(parsed) == len(graph)
 
@@ -109,10 +110,14 @@ def test_stats_prints_readable_tables(run_cli, graph):
 
 
 def test_broken_turtle_is_exit_2_with_file_and_line_and_no_traceback(project_copy):
-    (project_copy.ontology_dir / "broken.ttl").write_text("@prefix cg: <https://w3id.org/caregraph/def#> .\n"
-                                                          "cg:Thing a cg:Class\n")
-    result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--no-cache",
-                             "stats"], capture_output=True, text=True)
+    (project_copy.ontology_dir / "broken.ttl").write_text(
+        "@prefix cg: <https://w3id.org/caregraph/def#> .\ncg:Thing a cg:Class\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--no-cache", "stats"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "ontology/broken.ttl:3:" in result.stderr
     assert "Traceback" not in result.stderr
@@ -120,8 +125,11 @@ def test_broken_turtle_is_exit_2_with_file_and_line_and_no_traceback(project_cop
 
 def test_debug_shows_the_traceback(project_copy):
     (project_copy.data_dir / "broken.ttl").write_text("not turtle\n")
-    result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--debug",
-                             "--no-cache", "stats"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "caregraph", "--root", str(project_copy.root), "--debug", "--no-cache", "stats"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0 and "Traceback" in result.stderr
 
 
@@ -132,7 +140,8 @@ def test_unknown_root_is_a_usage_error(run_cli, tmp_path):
 
 
 def test_export_to_stdout_survives_a_closed_pipe():
-    result = subprocess.run(f"{sys.executable} -m caregraph -q export --format nt | head -1", shell=True,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        f"{sys.executable} -m caregraph -q export --format nt | head -1", shell=True, capture_output=True, text=True
+    )
     assert result.returncode == 0 and result.stdout.startswith("<")
     assert "Traceback" not in result.stderr

@@ -11,8 +11,7 @@ from caregraph.files import atomic_write
 from caregraph.graph import CareGraph, parse_turtle_text
 from caregraph.namespaces import PREFIXES
 
-RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig",
-                 "nquads": "nquads"}
+RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml", "trig": "trig", "nquads": "nquads"}
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +75,7 @@ def test_jsonld_is_compacted_with_caregraphs_prefixes_as_context(exported):
 def loaded_both_ways(project):
     """The graph loaded from its files in their order and in reverse."""
     files = project.graph_files()
-    return (CareGraph.from_files(files, project=project),
-            CareGraph.from_files(list(reversed(files)), project=project))
+    return (CareGraph.from_files(files, project=project), CareGraph.from_files(list(reversed(files)), project=project))
 
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt"])
@@ -88,17 +86,21 @@ def test_turtle_and_ntriples_are_byte_identical_across_loads_and_file_orders(loa
 
 def test_inferred_export_adds_entailments(sample_graph):
     """On the sample graph (conftest): the reasoner's closure of the shipped graph is `caregraph check`'s test."""
+
     def ground(data):
         triples = {q.triple for q in ox.parse(input=data, format=ox.RdfFormat.N_TRIPLES)}
-        return {t for t in triples
-                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)}
+        return {
+            t for t in triples if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        }
 
     plain, inferred = ground(serialize(sample_graph, "nt")), ground(serialize(sample_graph, "nt", inferred=True))
     assert plain < inferred
     # the class hierarchy is entailed: every clinical commissioning group is a commissioner
-    ccg_is_commissioner = ox.Triple(ox.NamedNode("https://w3id.org/caregraph/def#ClinicalCommissioningGroup"),
-                                    ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-                                    ox.NamedNode("http://www.w3.org/ns/org#Organization"))
+    ccg_is_commissioner = ox.Triple(
+        ox.NamedNode("https://w3id.org/caregraph/def#ClinicalCommissioningGroup"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+        ox.NamedNode("http://www.w3.org/ns/org#Organization"),
+    )
     assert ccg_is_commissioner in inferred and ccg_is_commissioner not in plain
 
 
@@ -149,8 +151,10 @@ def test_trig_places_each_triple_in_the_graph_of_every_source_that_attests_it(gr
         if sources:
             assert names == {"https://w3id.org/caregraph/id/graph-" + s.rsplit("/", 1)[-1] for s in sources}, triple
         else:
-            assert len(names) == 1 and names < {"https://w3id.org/caregraph/id/graph-ontology",
-                                                "https://w3id.org/caregraph/id/graph-calendar"}, triple
+            assert len(names) == 1 and names < {
+                "https://w3id.org/caregraph/id/graph-ontology",
+                "https://w3id.org/caregraph/id/graph-calendar",
+            }, triple
 
 
 def test_trig_places_a_record_pointing_at_a_blank_node_with_the_record(tmp_path):

@@ -28,8 +28,13 @@ def caregraph(*argv: str, root: Path = REPO, cache: Path | None = None, **kwargs
     env = dict(os.environ)
     if cache is not None:
         env["CAREGRAPH_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-m", "caregraph", "--root", str(root), *argv], capture_output=True,
-                          env=env, timeout=GUARD, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "caregraph", "--root", str(root), *argv],
+        capture_output=True,
+        env=env,
+        timeout=GUARD,
+        **kwargs,
+    )
 
 
 def one_error_line(result: subprocess.CompletedProcess, code: int) -> str:
@@ -45,6 +50,7 @@ def _project(tmp_path: Path) -> Path:
 
 
 # --- 1, 2: the cache ---------------------------------------------------------------------------------------------
+
 
 def test_a_damaged_cache_entry_costs_a_rebuild_and_one_line(tmp_path, graph):
     cache = tmp_path / "cache"
@@ -62,8 +68,7 @@ def test_a_damaged_cache_entry_costs_a_rebuild_and_one_line(tmp_path, graph):
 
 def test_an_edit_keeping_size_and_modification_time_is_answered(tmp_path):
     root = _project(tmp_path)
-    query = ("SELECT ?label WHERE { <https://w3id.org/caregraph/id/system-dorset> rdfs:label ?label } "
-             "ORDER BY ?label")
+    query = "SELECT ?label WHERE { <https://w3id.org/caregraph/id/system-dorset> rdfs:label ?label } ORDER BY ?label"
     before = caregraph("-q", "query", "--sparql", query, "--format", "csv", root=root)
     assert "Dorset" in before.stdout.decode().splitlines() and b"DORSET" not in before.stdout
     area = root / "data" / "areas" / "system-dorset.ttl"
@@ -75,6 +80,7 @@ def test_an_edit_keeping_size_and_modification_time_is_answered(tmp_path):
 
 
 # --- 3: SERVICE --------------------------------------------------------------------------------------------------
+
 
 class SilentServer:
     """A TCP server on 127.0.0.1 that accepts connections and never answers; records how many it accepted."""
@@ -143,8 +149,15 @@ def test_service_in_an_embedded_query_is_refused_without_contacting_the_server(g
 
 def test_an_allowed_service_that_never_answers_is_stopped_at_the_deadline(graph):
     with SilentServer() as server:
-        result = caregraph("-q", "query", "--allow-service", "--timeout", "2", "--sparql",
-                           f"SELECT * WHERE {{ SERVICE <{server.url}> {{ ?s ?p ?o }} }}")
+        result = caregraph(
+            "-q",
+            "query",
+            "--allow-service",
+            "--timeout",
+            "2",
+            "--sparql",
+            f"SELECT * WHERE {{ SERVICE <{server.url}> {{ ?s ?p ?o }} }}",
+        )
         accepted = len(server.accepted)
     assert "stopped after 2 s" in one_error_line(result, 3)
     assert accepted == 1  # it was allowed, and did reach the server
@@ -156,8 +169,10 @@ class GarbageServer(SilentServer):
     def on_connection(self, connection: socket.socket) -> None:
         try:
             connection.recv(65536)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                               b"Content-Length: 9\r\nConnection: close\r\n\r\n{not json")
+            connection.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                b"Content-Length: 9\r\nConnection: close\r\n\r\n{not json"
+            )
         except OSError:
             pass
         connection.close()
@@ -165,8 +180,15 @@ class GarbageServer(SilentServer):
 
 def test_an_allowed_service_answering_garbage_is_an_endpoint_error(graph):
     with GarbageServer() as server:
-        result = caregraph("-q", "query", "--allow-service", "--timeout", "30", "--sparql",
-                           f"SELECT * WHERE {{ SERVICE <{server.url}> {{ ?s ?p ?o }} }}")
+        result = caregraph(
+            "-q",
+            "query",
+            "--allow-service",
+            "--timeout",
+            "30",
+            "--sparql",
+            f"SELECT * WHERE {{ SERVICE <{server.url}> {{ ?s ?p ?o }} }}",
+        )
     assert "a SERVICE endpoint failed" in one_error_line(result, 3)
 
 
@@ -175,16 +197,19 @@ def test_a_stored_query_using_service_must_say_it_is_federated(tmp_path):
     (root / "queries" / "elsewhere.rq").write_text(
         "#+ summary: Elsewhere\n#+ description: Reads another endpoint.\n#+ question: What is there?\n"
         "#+ sources: cgd:source-000\n#+ tags: vocabulary\n\n"
-        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/query> { ?s ?p ?o } }\n")
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/query> { ?s ?p ?o } }\n"
+    )
     line = one_error_line(caregraph("-q", "query", "elsewhere", root=root), 2)
     assert "queries/elsewhere.rq:7:" in line and "federated" in line
 
 
 # --- 4: time limit, Ctrl-C, streaming ----------------------------------------------------------------------------
 
+
 def test_an_embedded_query_is_stopped_at_its_time_limit(graph):
-    result = caregraph("-q", "query", "--timeout", "1", "--sparql",
-                       "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    result = caregraph(
+        "-q", "query", "--timeout", "1", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    )
     assert "stopped after 1 s" in one_error_line(result, 3)
 
 
@@ -203,10 +228,20 @@ def _children(pid: int) -> list[int]:
 
 def test_ctrl_c_stops_a_running_query_and_its_engine(graph):
     process = subprocess.Popen(
-        [sys.executable, "-m", "caregraph", "--root", str(REPO), "query", "--sparql",
-         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal starts it
+        [
+            sys.executable,
+            "-m",
+            "caregraph",
+            "--root",
+            str(REPO),
+            "query",
+            "--sparql",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # as a terminal starts it
     try:
         engines = []
         while not engines:  # the engine's process appears once the graph is loaded and the query starts
@@ -225,6 +260,7 @@ def test_ctrl_c_stops_a_running_query_and_its_engine(graph):
 
 # --- 5, 6: paired build output, temporary files, symbolic links -------------------------------------------------
 
+
 def test_build_killed_at_any_moment_never_leaves_a_mixed_pair(tmp_path):
     root = _project(tmp_path)
     out = tmp_path / "build"
@@ -236,19 +272,25 @@ def test_build_killed_at_any_moment_never_leaves_a_mixed_pair(tmp_path):
     for run, delay in enumerate((0.8, 1.6, 2.4, 3.2)):
         # Each run builds a graph of a different size, so a Turtle file of one run beside the N-Triples of
         # another would show as two counts.
-        (root / "data" / "extra.ttl").write_text("".join(
-            f"<https://w3id.org/caregraph/id/x-{i}> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n"
-            for i in range(run + 1)))
-        process = subprocess.Popen([sys.executable, "-m", "caregraph", "--root", str(root), "-q", "--no-cache",
-                                    "build", "-o", str(out)], env=env)
+        (root / "data" / "extra.ttl").write_text(
+            "".join(
+                f'<https://w3id.org/caregraph/id/x-{i}> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+                for i in range(run + 1)
+            )
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "caregraph", "--root", str(root), "-q", "--no-cache", "build", "-o", str(out)],
+            env=env,
+        )
         try:
             process.wait(timeout=delay)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
         process.wait()
         if (out / "caregraph.ttl").exists():
-            assert count(out / "caregraph.ttl", ox.RdfFormat.TURTLE) == count(out / "caregraph.nt",
-                                                                              ox.RdfFormat.N_TRIPLES)
+            assert count(out / "caregraph.ttl", ox.RdfFormat.TURTLE) == count(
+                out / "caregraph.nt", ox.RdfFormat.N_TRIPLES
+            )
     assert caregraph("-q", "--no-cache", "build", "-o", str(out), root=root).returncode == 0
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if not n.startswith(".")] == ["caregraph.nt", "caregraph.ttl"]
@@ -257,8 +299,9 @@ def test_build_killed_at_any_moment_never_leaves_a_mixed_pair(tmp_path):
 
 
 def test_export_sweeps_temporary_files_a_killed_export_left(tmp_path, graph):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     leftover = tmp_path / f".graph.nt.{dead}-0a1b2c3d.caregraph-tmp"
     leftover.write_bytes(b"<a> <b> ")
     assert caregraph("-q", "export", "--format", "nt", "-o", str(tmp_path / "graph.nt")).returncode == 0
@@ -276,8 +319,8 @@ def test_export_onto_a_symbolic_link_writes_through_it(tmp_path, graph):
 
 # --- 7: bad input and I/O failures are exit 2 or 3, one line ------------------------------------------------------
 
-@pytest.mark.parametrize("command", [["build", "-o", "OUT"], ["query", "partnership-forms"], ["stats"],
-                                     ["export"]])
+
+@pytest.mark.parametrize("command", [["build", "-o", "OUT"], ["query", "partnership-forms"], ["stats"], ["export"]])
 @pytest.mark.parametrize("kind", ["loop", "dangling"])
 def test_a_broken_symbolic_link_in_data_is_bad_input(tmp_path, command, kind):
     root = _project(tmp_path)
@@ -301,22 +344,44 @@ def test_a_query_name_too_long_for_a_file_is_an_unknown_query(graph):
 @pytest.mark.parametrize("fmt", ["csv", "table"])
 def test_output_to_a_full_disk_is_an_io_error(fmt, graph):
     with open("/dev/full", "wb") as full:
-        result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(REPO), "-q", "query",
-                                 "partnership-forms", "--format", fmt], stdout=full, stderr=subprocess.PIPE,
-                                timeout=GUARD)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "caregraph",
+                "--root",
+                str(REPO),
+                "-q",
+                "query",
+                "partnership-forms",
+                "--format",
+                fmt,
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=GUARD,
+        )
     assert "No space left on device" in one_error_line(result, 3)
 
 
 def test_stats_to_a_full_disk_is_an_io_error(graph):
     with open("/dev/full", "wb") as full:
-        result = subprocess.run([sys.executable, "-m", "caregraph", "--root", str(REPO), "-q", "stats"],
-                                stdout=full, stderr=subprocess.PIPE, timeout=GUARD)
+        result = subprocess.run(
+            [sys.executable, "-m", "caregraph", "--root", str(REPO), "-q", "stats"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=GUARD,
+        )
     assert "No space left on device" in one_error_line(result, 3)
 
 
 def test_output_to_a_closed_stdout_is_an_io_error(graph):
-    result = subprocess.run(f"{sys.executable} -m caregraph --root {REPO} -q query partnership-forms >&-",
-                            shell=True, stderr=subprocess.PIPE, timeout=GUARD)
+    result = subprocess.run(
+        f"{sys.executable} -m caregraph --root {REPO} -q query partnership-forms >&-",
+        shell=True,
+        stderr=subprocess.PIPE,
+        timeout=GUARD,
+    )
     assert "standard output is closed" in one_error_line(result, 3)
 
 
@@ -327,8 +392,7 @@ def test_a_timeout_that_is_no_deadline_is_bad_input(value):
 
 
 def test_an_unknown_function_is_bad_input():
-    line = one_error_line(caregraph("-q", "query", "--sparql", "PREFIX ex: <http://x/> SELECT (ex:f(1) AS ?x) {}"),
-                          2)
+    line = one_error_line(caregraph("-q", "query", "--sparql", "PREFIX ex: <http://x/> SELECT (ex:f(1) AS ?x) {}"), 2)
     assert "<http://x/f>" in line
 
 
@@ -339,6 +403,7 @@ def test_empty_output_names_are_bad_input(tmp_path):
 
 # --- 8: the endpoint deadline ------------------------------------------------------------------------------------
 
+
 def test_an_endpoint_trickling_its_answer_is_stopped_at_the_deadline():
     with TricklingServer() as server:
         url = server.url
@@ -348,20 +413,24 @@ def test_an_endpoint_trickling_its_answer_is_stopped_at_the_deadline():
 
 # --- 9: input size -----------------------------------------------------------------------------------------------
 
+
 def test_an_oversized_record_is_refused_before_it_is_read(tmp_path):
     from caregraph.files import MAX_INPUT_BYTES
 
     record = tmp_path / "big.ttl"
-    record.write_bytes((REPO / "examples" / "valid" / "later-wave-ics.ttl").read_bytes()
-                       + b"# padding\n" * (MAX_INPUT_BYTES // 10 + 1))
+    record.write_bytes(
+        (REPO / "examples" / "valid" / "later-wave-ics.ttl").read_bytes() + b"# padding\n" * (MAX_INPUT_BYTES // 10 + 1)
+    )
     assert "larger than the 5.0 MiB" in one_error_line(caregraph("-q", "validate", str(record)), 2)
 
 
 # --- 10: messages ------------------------------------------------------------------------------------------------
 
+
 def test_control_characters_from_data_are_escaped_in_a_table(graph):
-    result = caregraph("-q", "query", "--format", "table", "--sparql",
-                       'SELECT ("a\\u001b[2J\\u001b]0;PWNED\\u0007b" AS ?label) {}')
+    result = caregraph(
+        "-q", "query", "--format", "table", "--sparql", 'SELECT ("a\\u001b[2J\\u001b]0;PWNED\\u0007b" AS ?label) {}'
+    )
     assert result.returncode == 0
     assert b"\x1b" not in result.stdout and b"\x07" not in result.stdout
     assert b"a\\x1b[2J\\x1b]0;PWNED\\x07b" in result.stdout

@@ -37,8 +37,9 @@ def test_an_empty_file_name_is_bad_input(tmp_path):
 
 
 def test_the_next_write_sweeps_temporary_files_of_dead_writers_only(tmp_path):
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     left_by_dead = tmp_path / f".out.ttl.{dead}-abcd{TEMPORARY_SUFFIX}"
     of_a_live_writer = tmp_path / f".other.ttl.{os.getppid()}-abcd{TEMPORARY_SUFFIX}"
     someone_elses = tmp_path / ".out.ttl.tmp"  # not caregraph's naming: never touched
@@ -75,8 +76,9 @@ def test_a_pair_of_plain_files_is_taken_over(tmp_path):
 
 def test_a_generation_left_by_a_killed_writer_is_removed_by_the_next(tmp_path):
     PairWriter(tmp_path).write({"a.ttl": b"one"})
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
     abandoned = tmp_path / f".caregraph-pair-{dead}-xyz"
     abandoned.mkdir()
     (abandoned / "a.ttl").write_bytes(b"half")

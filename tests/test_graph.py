@@ -40,8 +40,9 @@ def test_calendar_terms_used_by_records_are_described(tmp_path):
     path = tmp_path / "record.ttl"
     path.write_text(f"<{CGD}designation-x> <{TIME}hasTime> <{CGD}month-2017-06> .\n")
     graph = CareGraph.from_files([path])
-    begins = list(graph.store.quads_for_pattern(ox.NamedNode(CGD + "month-2017-06"),
-                                                ox.NamedNode(TIME + "hasBeginning"), None))
+    begins = list(
+        graph.store.quads_for_pattern(ox.NamedNode(CGD + "month-2017-06"), ox.NamedNode(TIME + "hasBeginning"), None)
+    )
     assert [q.object.value for q in begins] == [CGD + "day-2017-06-01"]
 
 
@@ -52,14 +53,15 @@ def test_a_second_load_opens_the_cached_store_and_sees_the_same_graph(project_co
     assert len(first) == len(second)
     assert [p for p in cache_root().iterdir() if not p.name.startswith(".")] == entries
     with pytest.raises(RuntimeError):  # the cached store is opened read-only
-        second.store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"),
-                                 ox.Literal("c")))
+        second.store.add(
+            ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c"))
+        )
 
 
 def test_changing_a_file_invalidates_the_cache(project_copy):
     before = len(CareGraph.load(project_copy))
     extra = project_copy.data_dir / "extra.ttl"
-    extra.write_text(f"<{CGD}place-x> <http://www.w3.org/2000/01/rdf-schema#label> \"X\"@en .\n")
+    extra.write_text(f'<{CGD}place-x> <http://www.w3.org/2000/01/rdf-schema#label> "X"@en .\n')
     assert len(CareGraph.load(project_copy)) == before + 1
 
 
@@ -72,7 +74,7 @@ def test_writing_the_cache_removes_staging_folders_abandoned_by_a_killed_process
     two_hours_ago = time.time() - 7200
     os.utime(abandoned, (two_hours_ago, two_hours_ago))
     extra = project_copy.data_dir / "extra.ttl"
-    extra.write_text(f"<{CGD}place-y> <http://www.w3.org/2000/01/rdf-schema#label> \"Y\"@en .\n")
+    extra.write_text(f'<{CGD}place-y> <http://www.w3.org/2000/01/rdf-schema#label> "Y"@en .\n')
     CareGraph.load(project_copy)  # new files, so a new cache entry is written
     assert not abandoned.exists()
     assert in_progress.exists()
@@ -87,14 +89,17 @@ def test_a_cache_entry_for_other_files_is_never_used(project_copy):
     again = CareGraph.load(project_copy)
     assert len(again) == before
     # Built from the files in memory, so writable; the stale entry would have been opened read-only.
-    again.store.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"),
-                            ox.Literal("c")))
+    again.store.add(
+        ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c"))
+    )
 
 
 def test_loading_for_a_query_does_not_import_rdflib():
     # rdflib takes most of a second to import; the command line's query path must not pay for it.
-    code = ("import sys, caregraph.graph as g; g.load(); "
-            "sys.exit(1 if any(m == 'rdflib' or m.startswith('rdflib.') for m in sys.modules) else 0)")
+    code = (
+        "import sys, caregraph.graph as g; g.load(); "
+        "sys.exit(1 if any(m == 'rdflib' or m.startswith('rdflib.') for m in sys.modules) else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 

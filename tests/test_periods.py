@@ -50,13 +50,16 @@ def test_a_period_names_both_ends():
     assert (CGD + "period-2016-03-01-to-2022-06-30", TIME + "hasEnd", CGD + "day-2022-06-30") in triples
 
 
-@pytest.mark.parametrize("local, words", [
-    ("month-2019-13", "not a real date"),
-    ("day-2019-02-30", "not a real date"),
-    ("fy-2017-19", "not a financial year"),
-    ("month-June-2017", "not a calendar term"),
-    ("period-2020-01-01-to-2019-01-01", "ends before it begins"),
-])
+@pytest.mark.parametrize(
+    "local, words",
+    [
+        ("month-2019-13", "not a real date"),
+        ("day-2019-02-30", "not a real date"),
+        ("fy-2017-19", "not a financial year"),
+        ("month-June-2017", "not a calendar term"),
+        ("period-2020-01-01-to-2019-01-01", "ends before it begins"),
+    ],
+)
 def test_malformed_calendar_terms_are_refused_with_a_reason(local, words):
     with pytest.raises(InputError, match=words):
         periods.validate_iri(CGD + local)

@@ -80,9 +80,11 @@ def test_add_outside_any_checkout_refuses_and_names_root(tmp_path, caregraph, mo
 
 
 def test_global_options_go_before_or_after_the_command(checkout, caregraph):
-    for argv in (["-q", "--root", str(checkout), "validate", str(VALID_ICS)],
-                 ["validate", str(VALID_ICS), "-q", "--root", str(checkout)],
-                 ["validate", "--debug", "--root", str(checkout), "--quiet", str(VALID_ICS)]):
+    for argv in (
+        ["-q", "--root", str(checkout), "validate", str(VALID_ICS)],
+        ["validate", str(VALID_ICS), "-q", "--root", str(checkout)],
+        ["validate", "--debug", "--root", str(checkout), "--quiet", str(VALID_ICS)],
+    ):
         code, out, err = caregraph(*argv)
         assert code == 0, (argv, out, err)
         assert err == "", argv  # -q silenced the progress lines wherever it stood
@@ -90,6 +92,7 @@ def test_global_options_go_before_or_after_the_command(checkout, caregraph):
 
 
 # --- remove ----------------------------------------------------------------------------------------------------
+
 
 def test_remove_takes_back_an_added_record(checkout, caregraph):
     assert caregraph("--root", str(checkout), "-q", "add", str(VALID_ICS))[0] == 0
@@ -103,9 +106,11 @@ def test_remove_refuses_while_other_records_point_at_the_record(checkout, caregr
     assert caregraph("--root", str(checkout), "-q", "add", str(VALID_ICS))[0] == 0
     target = checkout / "data" / "areas" / VALID_ICS.name
     pointer = checkout / "data" / "areas" / "pointer.ttl"
-    pointer.write_text("@prefix cg: <https://w3id.org/caregraph/def#> .\n"
-                       "@prefix cgd: <https://w3id.org/caregraph/id/> .\n"
-                       "cgd:system-later-example cg:evolvedFrom cgd:system-west-yorkshire-and-harrogate .\n")
+    pointer.write_text(
+        "@prefix cg: <https://w3id.org/caregraph/def#> .\n"
+        "@prefix cgd: <https://w3id.org/caregraph/id/> .\n"
+        "cgd:system-later-example cg:evolvedFrom cgd:system-west-yorkshire-and-harrogate .\n"
+    )
     code, out, err = caregraph("--root", str(checkout), "-q", "remove", str(target))
     assert code == 1
     assert out.strip() == "cgd:system-later-example cg:evolvedFrom cgd:system-west-yorkshire-and-harrogate"

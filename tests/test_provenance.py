@@ -32,9 +32,11 @@ def _store(turtle: str) -> ox.Store:
 
 # --- the functions, on inline graphs ------------------------------------------------------------------------
 
+
 def test_normalise_folds_typography_and_white_space():
-    assert (normalise("They\u2019re \u201cshadow\u201d \u2013 ACSs\n\n  \u2022 Dorset")
-            == 'They\'re "shadow" - ACSs Dorset')
+    assert (
+        normalise("They\u2019re \u201cshadow\u201d \u2013 ACSs\n\n  \u2022 Dorset") == 'They\'re "shadow" - ACSs Dorset'
+    )
 
 
 def test_verify_quotations_counts_true_words_and_reports_false_ones(tmp_path):
@@ -68,10 +70,12 @@ def test_unattested_lists_exactly_the_triples_without_a_source():
     everything = list(CareGraph.from_triples(parse_turtle_text(PROLOGUE + turtle)).triples())
     left = unattested(store, everything)
     assert [(curie(t.subject.value), curie(t.predicate.value), t.object.value) for t in left] == [
-        ("cgd:system-dorset", "rdfs:comment", "said by nobody")]
+        ("cgd:system-dorset", "rdfs:comment", "said by nobody")
+    ]
 
 
 # --- the shipped data ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def quotation_check(graph, project, sources_dir):
@@ -96,21 +100,34 @@ def test_every_quotation_of_a_source_occurs_in_its_text(quotation_check, source)
 def test_every_quotation_of_the_data_is_verified(quotation_check):
     counts, problems = quotation_check
     print()
-    print(render_table(["source", "verified quotations"],
-                       [(curie(source), n) for source, n in sorted(counts.items())] + [("total", sum(counts.values()))],
-                       title="Quotations per source"))
-    assert not problems, "\n".join(f"{curie(p.quotation)} ({curie(p.source) if p.source else '?'}): {p.message}"
-                                   for p in problems)
+    print(
+        render_table(
+            ["source", "verified quotations"],
+            [(curie(source), n) for source, n in sorted(counts.items())] + [("total", sum(counts.values()))],
+            title="Quotations per source",
+        )
+    )
+    assert not problems, "\n".join(
+        f"{curie(p.quotation)} ({curie(p.source) if p.source else '?'}): {p.message}" for p in problems
+    )
 
 
 def test_every_triple_of_the_data_is_attested(graph, data_triples):
     left = set(unattested(graph.store, [t for triples in data_triples.values() for t in triples]))
-    missing = [f"{path}: {curie(t.subject.value)} {curie(t.predicate.value)} {t.object}"
-               for path, triples in data_triples.items() for t in as_stored(triples) if t in left]
+    missing = [
+        f"{path}: {curie(t.subject.value)} {curie(t.predicate.value)} {t.object}"
+        for path, triples in data_triples.items()
+        for t in as_stored(triples)
+        if t in left
+    ]
     assert not missing, f"{len(missing)} triples of data/ have no claim, record or evidence:\n" + "\n".join(missing)
 
 
 def test_the_data_has_no_blank_nodes(data_triples):
-    blank = [f"{path}: {t}" for path, triples in data_triples.items() for t in triples
-             if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
+    blank = [
+        f"{path}: {t}"
+        for path, triples in data_triples.items()
+        for t in triples
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+    ]
     assert not blank, "blank nodes in data/ (give every node an IRI):\n" + "\n".join(blank)

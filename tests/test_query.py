@@ -47,6 +47,7 @@ def _error(text: str, display: str = "q.rq") -> str:
 
 # --- the header ------------------------------------------------------------------------------------------------
 
+
 def test_header_fields_continuations_and_parameters():
     query = Query.from_text("""\
 #+ summary: Kinds
@@ -70,32 +71,54 @@ SELECT ?kind WHERE {
     assert query.tags == ("vocabulary", "forms")
     assert [(p.name, p.type, p.default, p.description, p.line) for p in query.parameters.values()] == [
         ("class", "iri", "cg:Provider", "the class -- with a dash in its description", 8),
-        ("year", "gYear", "2017", "a year", 9)]
+        ("year", "gYear", "2017", "a year", 9),
+    ]
     assert query.form == "select"
 
 
-@pytest.mark.parametrize("text, position, words", [
-    ("#+ summary: A\n#+summary: B\nSELECT * {}", "q.rq:2:", "malformed header line"),
-    ("#+ summary: A\n#+ sumary: B\nSELECT * {}", "q.rq:2:", "did you mean 'summary'"),
-    ("#+ summary: A\n#+ summary: B\nSELECT * {}", "q.rq:2:", "given twice (first on line 1)"),
-    ("#+   dangling\nSELECT * {}", "q.rq:1:", "no field before it"),
-    ("#+ question:\nSELECT * {}", "q.rq:1:", "is empty"),
-    ("#+ param: area iri\nSELECT * {}", "q.rq:1:", "NAME TYPE DEFAULT -- DESCRIPTION"),
-    ("#+ param: area place cgd:x -- an area\nSELECT * {}", "q.rq:1:", "unknown type 'place'"),
-    ("#+ param: a iri cg:A -- x\n#+ param: a iri cg:A -- y\nSELECT * { VALUES ?a { cg:A } }", "q.rq:2:",
-     "declared twice"),
-    ("SELECT * {\n#+ summary: late\n}", "q.rq:2:", "after the query began"),
-    ("#+ summary: A\n#+ sources: cgd:source-000, source 001\nSELECT * {}", "q.rq:2:",
-     "source 'source 001' is not an IRI"),
-    ("#+ param: area iri cg:A -- an area\n\nSELECT * WHERE { ?s ?p ?area }", "q.rq:1:",
-     "needs a block 'VALUES ?area { default }' at the start of the WHERE clause"),
-    ("#+ param: area iri cg:A -- an area\nSELECT * WHERE {\n ?s ?p ?o\n VALUES ?area { cg:A } }", "q.rq:1:",
-     "at the start of the WHERE clause"),
-    ("#+ param: area iri cg:A -- an area\nSELECT * WHERE {\n  VALUES ?area { cg:B } }", "q.rq:3:",
-     "differs from its VALUES block"),
-    ("#+ param: n integer ten -- a number\nSELECT * WHERE { VALUES ?n { 10 } }", "q.rq:1:",
-     "the default of 'n' is not an integer"),
-])
+@pytest.mark.parametrize(
+    "text, position, words",
+    [
+        ("#+ summary: A\n#+summary: B\nSELECT * {}", "q.rq:2:", "malformed header line"),
+        ("#+ summary: A\n#+ sumary: B\nSELECT * {}", "q.rq:2:", "did you mean 'summary'"),
+        ("#+ summary: A\n#+ summary: B\nSELECT * {}", "q.rq:2:", "given twice (first on line 1)"),
+        ("#+   dangling\nSELECT * {}", "q.rq:1:", "no field before it"),
+        ("#+ question:\nSELECT * {}", "q.rq:1:", "is empty"),
+        ("#+ param: area iri\nSELECT * {}", "q.rq:1:", "NAME TYPE DEFAULT -- DESCRIPTION"),
+        ("#+ param: area place cgd:x -- an area\nSELECT * {}", "q.rq:1:", "unknown type 'place'"),
+        (
+            "#+ param: a iri cg:A -- x\n#+ param: a iri cg:A -- y\nSELECT * { VALUES ?a { cg:A } }",
+            "q.rq:2:",
+            "declared twice",
+        ),
+        ("SELECT * {\n#+ summary: late\n}", "q.rq:2:", "after the query began"),
+        (
+            "#+ summary: A\n#+ sources: cgd:source-000, source 001\nSELECT * {}",
+            "q.rq:2:",
+            "source 'source 001' is not an IRI",
+        ),
+        (
+            "#+ param: area iri cg:A -- an area\n\nSELECT * WHERE { ?s ?p ?area }",
+            "q.rq:1:",
+            "needs a block 'VALUES ?area { default }' at the start of the WHERE clause",
+        ),
+        (
+            "#+ param: area iri cg:A -- an area\nSELECT * WHERE {\n ?s ?p ?o\n VALUES ?area { cg:A } }",
+            "q.rq:1:",
+            "at the start of the WHERE clause",
+        ),
+        (
+            "#+ param: area iri cg:A -- an area\nSELECT * WHERE {\n  VALUES ?area { cg:B } }",
+            "q.rq:3:",
+            "differs from its VALUES block",
+        ),
+        (
+            "#+ param: n integer ten -- a number\nSELECT * WHERE { VALUES ?n { 10 } }",
+            "q.rq:1:",
+            "the default of 'n' is not an integer",
+        ),
+    ],
+)
 def test_malformed_headers_name_file_and_line(text, position, words):
     message = _error(text)
     assert message.startswith(position), message
@@ -123,28 +146,45 @@ SELECT ?concept WHERE {
 
 # --- parameter values ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("type_name, text, term", [
-    ("iri", "cg:Footprint", ox.NamedNode(CG + "Footprint")),
-    ("iri", "<https://example.org/a>", ox.NamedNode("https://example.org/a")),
-    ("iri", "https://example.org/a", ox.NamedNode("https://example.org/a")),
-    ("string", "Bassetlaw", ox.Literal("Bassetlaw")),
-    ("string@en", "alliance", ox.Literal("alliance", language="en")),
-    ("integer", "007", ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))),
-    ("decimal", "450000000.00", ox.Literal("450000000", datatype=ox.NamedNode(XSD + "decimal"))),
-    ("boolean", "1", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
-    ("date", "2017-06-15", ox.Literal("2017-06-15", datatype=ox.NamedNode(XSD + "date"))),
-    ("gYear", "2017", ox.Literal("2017", datatype=ox.NamedNode(XSD + "gYear"))),
-    ("gYearMonth", "2017-06", ox.Literal("2017-06", datatype=ox.NamedNode(XSD + "gYearMonth"))),
-])
+
+@pytest.mark.parametrize(
+    "type_name, text, term",
+    [
+        ("iri", "cg:Footprint", ox.NamedNode(CG + "Footprint")),
+        ("iri", "<https://example.org/a>", ox.NamedNode("https://example.org/a")),
+        ("iri", "https://example.org/a", ox.NamedNode("https://example.org/a")),
+        ("string", "Bassetlaw", ox.Literal("Bassetlaw")),
+        ("string@en", "alliance", ox.Literal("alliance", language="en")),
+        ("integer", "007", ox.Literal("7", datatype=ox.NamedNode(XSD + "integer"))),
+        ("decimal", "450000000.00", ox.Literal("450000000", datatype=ox.NamedNode(XSD + "decimal"))),
+        ("boolean", "1", ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+        ("date", "2017-06-15", ox.Literal("2017-06-15", datatype=ox.NamedNode(XSD + "date"))),
+        ("gYear", "2017", ox.Literal("2017", datatype=ox.NamedNode(XSD + "gYear"))),
+        ("gYearMonth", "2017-06", ox.Literal("2017-06", datatype=ox.NamedNode(XSD + "gYearMonth"))),
+    ],
+)
 def test_values_become_typed_terms(type_name, text, term):
     assert to_term(type_name, text) == term
 
 
-@pytest.mark.parametrize("type_name, text", [
-    ("iri", "dorset"), ("iri", "nope:thing"), ("iri", "<http://x> } ; DROP ALL ; #"), ("iri", "cg:a b"),
-    ("integer", "4.5"), ("integer", "1e3"), ("decimal", "lots"), ("boolean", "yes"), ("date", "2017-02-30"),
-    ("date", "15/06/2017"), ("gYear", "17"), ("gYearMonth", "2017-13"), ("string", "\\u0022 } #"),
-])
+@pytest.mark.parametrize(
+    "type_name, text",
+    [
+        ("iri", "dorset"),
+        ("iri", "nope:thing"),
+        ("iri", "<http://x> } ; DROP ALL ; #"),
+        ("iri", "cg:a b"),
+        ("integer", "4.5"),
+        ("integer", "1e3"),
+        ("decimal", "lots"),
+        ("boolean", "yes"),
+        ("date", "2017-02-30"),
+        ("date", "15/06/2017"),
+        ("gYear", "17"),
+        ("gYearMonth", "2017-13"),
+        ("string", "\\u0022 } #"),
+    ],
+)
 def test_values_that_are_not_of_the_type_are_refused(type_name, text):
     with pytest.raises(ValueError):
         to_term(type_name, text)
@@ -161,8 +201,18 @@ def test_a_bad_parameter_is_exit_2_listing_the_declared_parameters(run_cli):
     assert code == 2 and "write NAME=VALUE" in err
 
 
-INJECTIONS = ['" } ; DROP ALL ; #', "' } } SELECT * { ?s ?p ?o } #", '"""\n} ; CLEAR DEFAULT', "\\\" }",
-              '\\" } #', "a\"b'c\\d\ne\rf\tg", "} UNION { ?s ?p ?o", "# comment", "<http://x>", "?name"]
+INJECTIONS = [
+    '" } ; DROP ALL ; #',
+    "' } } SELECT * { ?s ?p ?o } #",
+    '"""\n} ; CLEAR DEFAULT',
+    '\\" }',
+    '\\" } #',
+    "a\"b'c\\d\ne\rf\tg",
+    "} UNION { ?s ?p ?o",
+    "# comment",
+    "<http://x>",
+    "?name",
+]
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
@@ -187,31 +237,47 @@ def test_any_text_round_trips_as_one_literal_trimmed_of_spaces_around_it(text):
 
 
 def test_several_values_give_one_row_each(graph):
-    result = run("concepts-of-scheme", {"scheme": ["cg:VanguardTypeScheme", "cg:PartnershipStatusScheme"]},
-                 graph=graph)
+    result = run("concepts-of-scheme", {"scheme": ["cg:VanguardTypeScheme", "cg:PartnershipStatusScheme"]}, graph=graph)
     assert {row[0].value.removeprefix(CG) for row in result.rows} == {
-        "AcuteCareCollaboration", "EnhancedHealthInCareHomes", "IntegratedPrimaryAndAcuteCareSystem",
-        "MultispecialtyCommunityProvider", "UrgentAndEmergencyCare", "FullStatus", "ShadowStatus"}
+        "AcuteCareCollaboration",
+        "EnhancedHealthInCareHomes",
+        "IntegratedPrimaryAndAcuteCareSystem",
+        "MultispecialtyCommunityProvider",
+        "UrgentAndEmergencyCare",
+        "FullStatus",
+        "ShadowStatus",
+    }
 
 
 def test_a_bound_parameter_changes_the_answer(graph):
     # The five characteristics of accountable care provision listed in source 000.
     result = run("concepts-of-scheme", {"scheme": "cg:AccountableCareCharacteristicScheme"}, graph=graph)
     assert {r["label"] for r in result.records()} == {
-        "responsibility for an allocated budget", "integrated IT solutions", "outcomes-based contract",
-        "alliance of providers for a defined population", "shared leadership and mutual accountability"}
+        "responsibility for an allocated budget",
+        "integrated IT solutions",
+        "outcomes-based contract",
+        "alliance of providers for a defined population",
+        "shared leadership and mutual accountability",
+    }
 
 
 # --- query errors ----------------------------------------------------------------------------------------------
 
+
 def test_syntax_error_names_file_line_and_column(tmp_path, run_cli):
     # No PREFIX declared, so a line of caregraph's prefixes goes before the query: lines must still be the file's.
-    path = _file(tmp_path, "# a query with a mistake\nSELECT ?kind WHERE {\n  ?kind rdfs:subClassOf cg:Provider .\n"
-                           "  ?kind skos:definition \"unterminated .\n}\n")
+    path = _file(
+        tmp_path,
+        "# a query with a mistake\nSELECT ?kind WHERE {\n  ?kind rdfs:subClassOf cg:Provider .\n"
+        '  ?kind skos:definition "unterminated .\n}\n',
+    )
     code, out, err = run_cli("query", str(path))
     assert code == 2 and out == ""
-    assert re.search(rf"{re.escape(str(path))}:4:\d+: syntax error; the parser could not go on in "
-                     r"'\?kind skos:definition \"unterminated \.'", err), err
+    assert re.search(
+        rf"{re.escape(str(path))}:4:\d+: syntax error; the parser could not go on in "
+        r"'\?kind skos:definition \"unterminated \.'",
+        err,
+    ), err
     assert "Traceback" not in err
 
 
@@ -223,9 +289,15 @@ def test_syntax_error_in_sparql_text_and_unknown_prefix():
         Query.from_text("SELECT * WHERE {\n  ?s ?p ?o .\n")
 
 
-@pytest.mark.parametrize("text", ["DROP ALL", "INSERT DATA { <http://a> <http://b> <http://c> }",
-                                  "PREFIX select: <http://x/>\n# SELECT\nDELETE WHERE { ?s ?p ?o }",
-                                  "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DROP ALL",
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "PREFIX select: <http://x/>\n# SELECT\nDELETE WHERE { ?s ?p ?o }",
+        "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_update_is_refused(text, run_cli):
     code, out, err = run_cli("query", "--sparql", text)
     assert code == 2 and out == ""
@@ -258,18 +330,40 @@ def test_name_and_sparql_are_exclusive(run_cli):
 
 # --- results ---------------------------------------------------------------------------------------------------
 
+
 def _literal(value: str, datatype: str) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
 
 
 def test_records_are_plain_python_values():
-    result = QueryResult("select", ("iri", "n", "amount", "flag", "day", "year", "label", "missing"), [(
-        ox.NamedNode(CG + "Footprint"), _literal("44", "integer"), _literal("450000000", "decimal"),
-        _literal("true", "boolean"), _literal("2017-06-15", "date"), _literal("2017", "gYear"),
-        ox.Literal("alliance", language="en"), None)])
-    assert result.records() == [{
-        "iri": CG + "Footprint", "n": 44, "amount": Decimal("450000000"), "flag": True,
-        "day": datetime.date(2017, 6, 15), "year": 2017, "label": "alliance", "missing": None}]
+    result = QueryResult(
+        "select",
+        ("iri", "n", "amount", "flag", "day", "year", "label", "missing"),
+        [
+            (
+                ox.NamedNode(CG + "Footprint"),
+                _literal("44", "integer"),
+                _literal("450000000", "decimal"),
+                _literal("true", "boolean"),
+                _literal("2017-06-15", "date"),
+                _literal("2017", "gYear"),
+                ox.Literal("alliance", language="en"),
+                None,
+            )
+        ],
+    )
+    assert result.records() == [
+        {
+            "iri": CG + "Footprint",
+            "n": 44,
+            "amount": Decimal("450000000"),
+            "flag": True,
+            "day": datetime.date(2017, 6, 15),
+            "year": 2017,
+            "label": "alliance",
+            "missing": None,
+        }
+    ]
     assert to_python(_literal("2017-06", "gYearMonth")) == "2017-06"
 
 
@@ -293,7 +387,7 @@ def test_w3c_formats_read_back_to_the_same_rows(fmt, graph):
 def test_csv_is_the_w3c_csv_results_format(graph):
     lines = run("concepts-of-scheme", graph=graph).serialize("csv").decode().splitlines()
     assert lines[0] == "concept,notation,label,definition"
-    assert lines[1].startswith(f"{CG}AcuteCareCollaboration,ACC,acute care collaboration,\"A new care model")
+    assert lines[1].startswith(f'{CG}AcuteCareCollaboration,ACC,acute care collaboration,"A new care model')
 
 
 def test_json_document_shape(graph):
@@ -328,6 +422,7 @@ def test_formats_that_do_not_fit_the_result_are_refused(graph):
 
 
 # --- the commands ----------------------------------------------------------------------------------------------
+
 
 def test_queries_lists_every_stored_query_with_its_parameters(run_cli):
     code, out, _ = run_cli("queries")
@@ -374,11 +469,18 @@ def test_query_runs_a_file_and_ad_hoc_sparql_with_caregraph_prefixes(tmp_path, r
 
 
 def test_the_query_path_stays_free_of_rdflib_and_pyshacl(tmp_path):
-    script = ("import sys\nfrom caregraph.cli import main\n"
-              f"code = main(['--root', {str(REPO)!r}, 'query', 'concept-schemes'])\n"
-              "print(code, sorted(m for m in ('rdflib', 'pyshacl', 'owlrl', 'SPARQLWrapper') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                          env={"CAREGRAPH_CACHE_DIR": str(tmp_path), "PATH": ""})
+    script = (
+        "import sys\nfrom caregraph.cli import main\n"
+        f"code = main(['--root', {str(REPO)!r}, 'query', 'concept-schemes'])\n"
+        "print(code, sorted(m for m in ('rdflib', 'pyshacl', 'owlrl', 'SPARQLWrapper') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"CAREGRAPH_CACHE_DIR": str(tmp_path), "PATH": ""},
+    )
     assert done.stdout.splitlines()[-1] == "0 []", done.stderr
 
 

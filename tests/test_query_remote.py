@@ -23,8 +23,9 @@ pytestmark = pytest.mark.server
 def _three_ways(graph, endpoint, rdflib_graph, text: str, kind: str = "select") -> list[QueryResult]:
     embedded = run_embedded(graph, text)
     remote = run_remote(endpoint, text, kind)
-    theirs = QueryResult.from_oxigraph(ox.parse_query_results(rdflib_graph.query(text).serialize(format="json"),
-                                                              format=ox.QueryResultsFormat.JSON))
+    theirs = QueryResult.from_oxigraph(
+        ox.parse_query_results(rdflib_graph.query(text).serialize(format="json"), format=ox.QueryResultsFormat.JSON)
+    )
     return [embedded, remote, theirs]
 
 
@@ -38,8 +39,9 @@ SELECT ?class ?copy WHERE {
 }""")
     text = query.bind({"label": "integrated care system"})
     for result in _three_ways(graph, oxigraph_endpoint, rdflib_graph, text):
-        assert result.records() == [{"class": "https://w3id.org/caregraph/def#IntegratedCareSystem",
-                                     "copy": "label: integrated care system"}]
+        assert result.records() == [
+            {"class": "https://w3id.org/caregraph/def#IntegratedCareSystem", "copy": "label: integrated care system"}
+        ]
 
 
 def test_filter_inside_optional_sees_the_bound_value(graph, oxigraph_endpoint, rdflib_graph):
@@ -61,14 +63,17 @@ SELECT ?form ?matched WHERE {
 
 @pytest.mark.parametrize("value", ['" } ; DROP ALL ; #', "' } } SELECT * { ?s ?p ?o } #", "a\"b'c\\d\ne"])
 def test_injection_attempts_are_literals_on_the_endpoint_too(value, graph, oxigraph_endpoint, run_cli):
-    code, out, err = run_cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint",
-                             oxigraph_endpoint)
+    code, out, err = run_cli(
+        "query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", oxigraph_endpoint
+    )
     before = out
-    query = Query.from_text("#+ param: name string x -- any text\nSELECT ?name WHERE { VALUES ?name { \"x\" } }")
+    query = Query.from_text('#+ param: name string x -- any text\nSELECT ?name WHERE { VALUES ?name { "x" } }')
     remote = run_remote(oxigraph_endpoint, query.bind({"name": value}), "select")
     assert remote.rows == [(ox.Literal(value),)]
-    assert run_cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint",
-                   oxigraph_endpoint)[1] == before
+    assert (
+        run_cli("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--endpoint", oxigraph_endpoint)[1]
+        == before
+    )
     assert int(before.splitlines()[1]) == len(graph)
 
 
@@ -82,8 +87,16 @@ def test_cli_gives_the_same_csv_embedded_and_remote(run_cli, oxigraph_endpoint):
 def test_construct_and_ask_on_the_endpoint(run_cli, oxigraph_endpoint):
     code, out, _ = run_cli("query", "describe-term", "--endpoint", oxigraph_endpoint, "--format", "nt")
     assert code == 0 and len(out.splitlines()) == 7
-    code, out, _ = run_cli("query", "is-vocabulary-term", "--param", "term=org:Organization", "--endpoint",
-                           oxigraph_endpoint, "--format", "table")
+    code, out, _ = run_cli(
+        "query",
+        "is-vocabulary-term",
+        "--param",
+        "term=org:Organization",
+        "--endpoint",
+        oxigraph_endpoint,
+        "--format",
+        "table",
+    )
     assert (code, out) == (0, "false\n")
 
 

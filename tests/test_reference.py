@@ -40,9 +40,11 @@ def datasets(reference_dir):
 @pytest.fixture(scope="module")
 def rows(reference_dir):
     """The rows of a copied CSV file, read with the csv module."""
+
     def read(name: str) -> list[dict[str, str]]:
         with open(reference_dir / name, encoding="utf-8-sig", newline="") as stream:
             return list(csv.DictReader(stream))
+
     return read
 
 
@@ -57,11 +59,14 @@ def imported(reference_dir):
 
 
 def solutions(graph, query: str, *names: str) -> list[tuple]:
-    return [tuple(s[n].value if s[n] is not None else None for n in names)
-            for s in graph.store.query(sparql_prologue() + query)]
+    return [
+        tuple(s[n].value if s[n] is not None else None for n in names)
+        for s in graph.store.query(sparql_prologue() + query)
+    ]
 
 
 # --- reproducible ----------------------------------------------------------------------------------------------
+
 
 def test_regeneration_is_byte_identical_to_the_committed_files(reference_dir, tmp_path):
     written = import_reference(reference_dir, tmp_path)
@@ -89,15 +94,21 @@ def test_copies_are_byte_identical_to_the_published_files(project, reference_dir
 
 # --- every code in the files is in the graph, with its dates and source -----------------------------------------
 
+
 def test_the_44_stps_of_april_2017_are_dated_footprints_from_their_lookup(graph, rows):
     codes = {r["STP17CD"] for r in rows("jtrim-ons__ons-lookups__066_CCG17_STP17_lookup_Apr2017_v3.csv")}
     assert codes == {f"E54{n:06d}" for n in range(5, 49)}
-    found = solutions(graph, """
+    found = solutions(
+        graph,
+        """
         SELECT ?code ?start WHERE {
           ?footprint a cg:Footprint ; cg:gssCode ?code ; time:hasTime/time:hasBeginning/time:inXSDDate ?start .
           ?claim rdf:subject ?footprint ; rdf:predicate cg:gssCode ;
                  prov:wasDerivedFrom/prov:wasQuotedFrom cgd:dataset-ons-ccg-stp-2017 .
-        }""", "code", "start")
+        }""",
+        "code",
+        "start",
+    )
     assert {code for code, _ in found} == codes
     assert {start for _, start in found} == {"2017-04-01"}
 
@@ -107,25 +118,38 @@ LOOKUPS = [
     ("jtrim-ons__ons-lookups__065_CCG18_STP18_lookup_Apr2018_v2.csv", "CCG18CDH", "STP18CD", "fy-2018-19", 195, 42),
     ("jtrim-ons__ons-lookups__028_CCG19_STP19_lookup_Apr2019.csv", "CCG19CDH", "STP19CD", "fy-2019-20", 191, 42),
     ("jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "CCG20CDH", "STP20CD", "fy-2020-21", 135, 42),
-    ("extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv", "CCG21CDH", "STP21CD", "fy-2021-22",
-     106, 42),
+    (
+        "extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv",
+        "CCG21CDH",
+        "STP21CD",
+        "fy-2021-22",
+        106,
+        42,
+    ),
 ]
 
 
 @pytest.mark.parametrize("name, ccg, stp, period, n_ccgs, n_stps", LOOKUPS, ids=lambda v: str(v)[:30])
-def test_each_lookup_gives_every_ccg_a_dated_membership_of_its_stp(graph, rows, datasets, name, ccg, stp, period,
-                                                                    n_ccgs, n_stps):
+def test_each_lookup_gives_every_ccg_a_dated_membership_of_its_stp(
+    graph, rows, datasets, name, ccg, stp, period, n_ccgs, n_stps
+):
     expected = {(r[ccg], r[stp]) for r in rows(name)}
     assert len({c for c, _ in expected}) == n_ccgs and len({s for _, s in expected}) == n_stps
     dataset = next(d for d in datasets if d["file"] == name)
     footprints = defaultdict(set)
     memberships = Counter()
-    for membership, member, stp in solutions(graph, f"""
+    for membership, member, stp in solutions(
+        graph,
+        f"""
         SELECT ?membership ?ccg ?stp WHERE {{
           ?membership a cg:Membership ; org:memberDuring cgd:{period} ; org:member/cg:odsCode ?ccg ;
-                      org:organization ?partnership ; prov:wasDerivedFrom/prov:wasQuotedFrom <{dataset['iri']}> .
+                      org:organization ?partnership ; prov:wasDerivedFrom/prov:wasQuotedFrom <{dataset["iri"]}> .
           ?partnership a cg:SustainabilityAndTransformationPartnership ; cg:hasFootprint/cg:gssCode ?stp .
-        }}""", "membership", "ccg", "stp"):
+        }}""",
+        "membership",
+        "ccg",
+        "stp",
+    ):
         footprints[member].add(stp)  # the STP's organisation has a footprint per code it has had
         memberships[(member, membership)] += 1
     assert Counter(member for member, _ in memberships) == Counter(c for c, _ in expected)
@@ -137,29 +161,45 @@ def test_the_42_stps_of_2020_keep_their_ods_codes_with_an_stp_role_period(graph,
     stps = rows("jtrim-ons__ons-lookups__268_STP20_names_codes_Apr2020.csv")
     expected = {(r["STP20CDH"], r["STP20CD"]) for r in stps}
     assert len(expected) == 42
-    found = set(solutions(graph, """
+    found = set(
+        solutions(
+            graph,
+            """
         SELECT ?ods ?gss WHERE {
           ?org cg:odsCode ?ods ; cg:hasFootprint/cg:gssCode ?gss .
           ?period a cg:RolePeriod ; cg:roleHolder ?org ; cg:roleCode/skos:notation "RO262" ;
                   time:hasTime cgd:fy-2020-21 .
-        }""", "ods", "gss"))
+        }""",
+            "ods",
+            "gss",
+        )
+    )
     assert expected <= found
 
 
 def test_the_42_icbs_have_ods_and_gss_codes_of_2022_and_2023_a_role_from_july_2022_and_a_region(graph, rows):
     icbs = rows("extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv")
     assert len({r["ICB_ODS_CODE"] for r in icbs}) == 42
-    regions = {r["NHSER19CDH"]: r["NHSER19NM"]
-               for r in rows("jtrim-ons__ons-lookups__246_NHSER19_names_codes_Apr2019.csv")}
+    regions = {
+        r["NHSER19CDH"]: r["NHSER19NM"] for r in rows("jtrim-ons__ons-lookups__246_NHSER19_names_codes_Apr2019.csv")
+    }
     found = defaultdict(set)
-    for ods, gss, start, region, name in solutions(graph, """
+    for ods, gss, start, region, name in solutions(
+        graph,
+        """
         SELECT ?ods ?gss ?start ?region ?name WHERE {
           ?icb a cg:IntegratedCareBoard ; cg:odsCode ?ods ; cg:hasFootprint/cg:gssCode ?gss .
           ?period cg:roleHolder ?icb ; cg:roleCode/skos:notation "RO318" ;
                   time:hasTime/time:hasBeginning/time:inXSDDate ?start .
           ?membership org:member ?icb ; org:memberDuring cgd:from-2022-07-01 ;
                       org:organization ?r . ?r a cg:NHSEnglandRegion ; cg:odsCode ?region ; rdfs:label ?name .
-        }""", "ods", "gss", "start", "region", "name"):
+        }""",
+        "ods",
+        "gss",
+        "start",
+        "region",
+        "name",
+    ):
         found[ods].add((gss, start, region, name))
     for r in icbs:
         for gss in (r["ICB22CD_GSS"], r["ICB23CD_GSS"]):
@@ -167,40 +207,71 @@ def test_the_42_icbs_have_ods_and_gss_codes_of_2022_and_2023_a_role_from_july_20
 
 
 def test_the_nhs_england_regions_have_their_ons_and_ods_codes(graph, rows):
-    expected = {(r["NHSER19CDH"], r["NHSER19CD"], r["NHSER19NM"])
-                for r in rows("jtrim-ons__ons-lookups__246_NHSER19_names_codes_Apr2019.csv")}
-    found = set(solutions(graph, """
+    expected = {
+        (r["NHSER19CDH"], r["NHSER19CD"], r["NHSER19NM"])
+        for r in rows("jtrim-ons__ons-lookups__246_NHSER19_names_codes_Apr2019.csv")
+    }
+    found = set(
+        solutions(
+            graph,
+            """
         SELECT ?ods ?gss ?name WHERE { ?r a cg:NHSEnglandRegion ; cg:odsCode ?ods ; cg:gssCode ?gss ; rdfs:label ?name }
-        """, "ods", "gss", "name"))
+        """,
+            "ods",
+            "gss",
+            "name",
+        )
+    )
     assert len(expected) == 7 and expected <= found
 
 
 def test_each_acute_trust_is_in_its_stp_in_2017_18_and_the_region_column_is_not_used(graph, rows):
     trusts = rows("HFAnalyticsLab__Winter_pressures__Trust-STP-lookup.csv")
     assert len(trusts) == 137
-    found = set(solutions(graph, """
+    found = set(
+        solutions(
+            graph,
+            """
         SELECT ?ods ?stp WHERE {
           ?m a cg:Membership ; org:memberDuring cgd:fy-2017-18 ; org:member ?trust ;
              org:organization/cg:hasFootprint/cg:gssCode ?stp .
           ?trust cg:odsCode ?ods . { ?trust a cg:NHSTrust } UNION { ?trust a cg:FoundationTrust }
-        }""", "ods", "stp"))
+        }""",
+            "ods",
+            "stp",
+        )
+    )
     assert {(r["code"], r["STP_code"]) for r in trusts} <= found
     regions = {r["NHS England Region"] for r in trusts}
-    leaked = solutions(graph, "SELECT ?s WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "
-                              "'Commissioning Region') && !STRSTARTS(STR(?s), STR(cgd:quote-))) }", "s")
+    leaked = solutions(
+        graph,
+        "SELECT ?s WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "
+        "'Commissioning Region') && !STRSTARTS(STR(?s), STR(cgd:quote-))) }",
+        "s",
+    )
     assert regions and leaked == []
 
 
 def test_the_50_vanguards_have_type_wave_announcement_and_programme(graph, rows):
     vanguards = rows("compiled__england-nhs-uk-pages__new_care_models_vanguards_50.csv")
     assert len(vanguards) == 50
-    found = {name: (code, wave, start) for name, code, wave, start in solutions(graph, """
+    found = {
+        name: (code, wave, start)
+        for name, code, wave, start in solutions(
+            graph,
+            """
         SELECT ?name ?code ?wave ?start WHERE {
           ?v a cg:Vanguard ; rdfs:label ?name ; cg:vanguardType/skos:notation ?code ;
              cg:partOfProgramme cgd:programme-new-care-models .
           ?d a cg:Designation ; cg:designatedArea ?v ; cg:inWave/cg:waveNumber ?wave ;
              time:hasTime/time:hasBeginning/time:inXSDDate ?start .
-        }""", "name", "code", "wave", "start")}
+        }""",
+            "name",
+            "code",
+            "wave",
+            "start",
+        )
+    }
     for r in vanguards:
         first_day = r["announced"] if len(r["announced"]) == 10 else r["announced"] + "-01"
         assert found[r["vanguard_name"]] == (r["vanguard_type_code"], r["wave"], first_day)
@@ -212,16 +283,24 @@ def test_the_50_vanguards_have_type_wave_announcement_and_programme(graph, rows)
 def test_every_ods_role_is_a_concept_of_the_scheme(graph, reference_dir):
     lines = [line for line in (reference_dir / ROLE_FILE).read_text().splitlines() if line.startswith("|RO")]
     expected = {(cells[0].strip(), cells[2].strip()) for cells in (line.strip("|").split("|") for line in lines)}
-    found = set(solutions(graph, """
+    found = set(
+        solutions(
+            graph,
+            """
         SELECT ?notation ?label WHERE {
           ?role a skos:Concept ; skos:inScheme cgd:ods-roles ; skos:notation ?notation ; skos:prefLabel ?label }
-        """, "notation", "label"))
+        """,
+            "notation",
+            "label",
+        )
+    )
     assert len(expected) == len(lines) and found == expected
     assert ("RO262", "SUSTAINABILITY TRANSFORMATION PARTNERSHIP") in found
     assert ("RO318", "INTEGRATED CARE BOARD") in found
 
 
 # --- history ---------------------------------------------------------------------------------------------------
+
 
 def _codes(rows, name, column):
     return {r[column] for r in rows(name)}
@@ -232,33 +311,59 @@ def test_the_three_northern_stps_merged_into_one_in_2018(graph, rows):
     after = _codes(rows, "jtrim-ons__ons-lookups__065_CCG18_STP18_lookup_Apr2018_v2.csv", "STP18CD")
     gone, new = before - after, after - before
     assert gone == {"E54000045", "E54000046", "E54000047"} and new == {"E54000049"}
-    merged = solutions(graph, """
+    merged = solutions(
+        graph,
+        """
         SELECT ?old ?new ?start ?end WHERE {
           ?merger a cg:Merger ; org:originalOrganization/cg:hasFootprint/cg:gssCode ?old ;
                   org:resultingOrganization/cg:hasFootprint/cg:gssCode ?new ;
                   time:hasTime ?t . ?t time:hasBeginning/time:inXSDDate ?start ; time:hasEnd/time:inXSDDate ?end .
-        }""", "old", "new", "start", "end")
+        }""",
+        "old",
+        "new",
+        "start",
+        "end",
+    )
     assert {old for old, new_, *_ in merged if new_ == "E54000049"} == gone
-    assert all(date.fromisoformat(s) <= date(2017, 4, 30) and date(2018, 4, 1) <= date.fromisoformat(e)
-               for *_, s, e in merged)
-    replaced = set(solutions(graph, """
-        SELECT ?old WHERE { ?f cg:gssCode ?old ; dcterms:isReplacedBy/cg:gssCode "E54000049" }""", "old"))
+    assert all(
+        date.fromisoformat(s) <= date(2017, 4, 30) and date(2018, 4, 1) <= date.fromisoformat(e) for *_, s, e in merged
+    )
+    replaced = set(
+        solutions(
+            graph,
+            """
+        SELECT ?old WHERE { ?f cg:gssCode ?old ; dcterms:isReplacedBy/cg:gssCode "E54000049" }""",
+            "old",
+        )
+    )
     assert replaced == {(code,) for code in gone}
 
 
 def _dates(graph, code):
-    return solutions(graph, f"""
+    return solutions(
+        graph,
+        f"""
         SELECT ?start ?end WHERE {{
           ?f cg:gssCode "{code}" ; a cg:Footprint ; time:hasTime ?t . ?t time:hasBeginning/time:inXSDDate ?start .
-          OPTIONAL {{ ?t time:hasEnd/time:inXSDDate ?end }} }}""", "start", "end")
+          OPTIONAL {{ ?t time:hasEnd/time:inXSDDate ?end }} }}""",
+        "start",
+        "end",
+    )
 
 
 def test_west_yorkshire_kept_its_organisation_when_ons_reissued_its_code_in_2020(graph):
-    assert solutions(graph, """
-        SELECT ?new WHERE { cgd:footprint-E54000005 dcterms:isReplacedBy/cg:gssCode ?new }""", "new") == [
-        ("E54000054",)]
-    owners = solutions(graph, """
-        SELECT ?org WHERE { ?org cg:hasFootprint cgd:footprint-E54000005 , cgd:footprint-E54000054 }""", "org")
+    assert solutions(
+        graph,
+        """
+        SELECT ?new WHERE { cgd:footprint-E54000005 dcterms:isReplacedBy/cg:gssCode ?new }""",
+        "new",
+    ) == [("E54000054",)]
+    owners = solutions(
+        graph,
+        """
+        SELECT ?org WHERE { ?org cg:hasFootprint cgd:footprint-E54000005 , cgd:footprint-E54000054 }""",
+        "org",
+    )
     assert owners == [(CGD + "org-QWO",)]
     assert _dates(graph, "E54000005") == [("2017-04-01", "2020-03-31")]
     assert _dates(graph, "E54000054")[0][0] == "2020-04-01"
@@ -268,18 +373,32 @@ def test_every_code_that_2020_dropped_has_one_successor_among_the_new_codes(grap
     codes19 = _codes(rows, "jtrim-ons__ons-lookups__028_CCG19_STP19_lookup_Apr2019.csv", "STP19CD")
     codes20 = _codes(rows, "jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "STP20CD")
     for old in sorted(codes19 - codes20):
-        successors = solutions(graph, f"""
-            SELECT ?new WHERE {{ ?f cg:gssCode "{old}" ; dcterms:isReplacedBy/cg:gssCode ?new }}""", "new")
+        successors = solutions(
+            graph,
+            f"""
+            SELECT ?new WHERE {{ ?f cg:gssCode "{old}" ; dcterms:isReplacedBy/cg:gssCode ?new }}""",
+            "new",
+        )
         assert len(successors) == 1 and successors[0][0] in codes20 - codes19, old
 
 
 def test_the_code_history_agrees_with_the_crosswalk(graph, rows):
     crosswalk = rows("derived__crosswalk_STP20_STP21_ICB22_ICB23_by_ODS.csv")
-    owned = set(solutions(graph, "SELECT ?ods ?gss WHERE { ?o cg:odsCode ?ods ; cg:hasFootprint/cg:gssCode ?gss }",
-                          "ods", "gss"))
-    replaced = set(solutions(graph, """
+    owned = set(
+        solutions(
+            graph, "SELECT ?ods ?gss WHERE { ?o cg:odsCode ?ods ; cg:hasFootprint/cg:gssCode ?gss }", "ods", "gss"
+        )
+    )
+    replaced = set(
+        solutions(
+            graph,
+            """
         SELECT ?old ?new WHERE { ?a cg:gssCode ?old ; dcterms:isReplacedBy ?b . ?b cg:gssCode ?new .
-                                 ?b dcterms:replaces ?a }""", "old", "new"))
+                                 ?b dcterms:replaces ?a }""",
+            "old",
+            "new",
+        )
+    )
     changed = 0
     for r in crosswalk:
         codes = [r["STP20CD"], r["STP21CD"], r["ICB22CD"], r["ICB23CD"]]
@@ -295,17 +414,29 @@ def test_the_code_history_agrees_with_the_crosswalk(graph, rows):
 # --- the ten first-wave systems ----------------------------------------------------------------------------------
 
 SHARED_SYSTEMS = {  # from the agreed list of shared IRIs (briefs/shared-iris.md)
-    "E59000001": "system-blackpool-and-fylde-coast", "E59000002": "system-buckinghamshire",
-    "E59000003": "system-dorset", "E59000004": "system-frimley", "E59000005": "system-greater-manchester",
-    "E59000006": "system-bedfordshire-luton-and-milton-keynes", "E59000007": "system-nottinghamshire",
-    "E59000008": "system-south-yorkshire-and-bassetlaw", "E59000009": "system-surrey-heartlands",
+    "E59000001": "system-blackpool-and-fylde-coast",
+    "E59000002": "system-buckinghamshire",
+    "E59000003": "system-dorset",
+    "E59000004": "system-frimley",
+    "E59000005": "system-greater-manchester",
+    "E59000006": "system-bedfordshire-luton-and-milton-keynes",
+    "E59000007": "system-nottinghamshire",
+    "E59000008": "system-south-yorkshire-and-bassetlaw",
+    "E59000009": "system-surrey-heartlands",
     "E59000010": "system-berkshire-west",
 }
 
 STP_OF_2019 = {  # read from the April 2019 lookup: the STP footprint holding the CCGs of each first-wave area
-    "E59000001": "E54000048", "E59000002": "E54000044", "E59000003": "E54000041", "E59000004": "E54000034",
-    "E59000005": "E54000007", "E59000006": "E54000024", "E59000007": "E54000014", "E59000008": "E54000009",
-    "E59000009": "E54000035", "E59000010": "E54000044",
+    "E59000001": "E54000048",
+    "E59000002": "E54000044",
+    "E59000003": "E54000041",
+    "E59000004": "E54000034",
+    "E59000005": "E54000007",
+    "E59000006": "E54000024",
+    "E59000007": "E54000014",
+    "E59000008": "E54000009",
+    "E59000009": "E54000035",
+    "E59000010": "E54000044",
 }
 
 
@@ -318,37 +449,62 @@ def test_the_ten_first_wave_systems_are_single_shared_entities_with_their_ons_fo
         assert holders == [(system,)], code
         # the ONS name is one of the entity's names, claimed by the ICS19 file: the display name where it is the
         # same words, an alternative name otherwise
-        assert (r["ICS19NM"],) in solutions(graph, f"""
+        assert (r["ICS19NM"],) in solutions(
+            graph,
+            f"""
             SELECT ?l WHERE {{ ?c rdf:subject <{system}> ; rdf:predicate ?p ; rdf:object ?l ;
                                   prov:wasDerivedFrom/prov:wasQuotedFrom cgd:dataset-ons-ics-2019
-                               FILTER(?p IN (rdfs:label, skos:altLabel)) }}""", "l")
-        within = solutions(graph, f"""
+                               FILTER(?p IN (rdfs:label, skos:altLabel)) }}""",
+            "l",
+        )
+        within = solutions(
+            graph,
+            f"""
             SELECT ?stp WHERE {{ cgd:footprint-{code} cg:withinFootprint ?f . ?f cg:gssCode ?stp .
                                  ?org a cg:SustainabilityAndTransformationPartnership ; cg:hasFootprint ?f }}""",
-                           "stp")
+            "stp",
+        )
         assert within == [(STP_OF_2019[code],)], code
-    systems = {s.value for s, in imported.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
-               if s.value.startswith(CGD + "system-")}
+    systems = {
+        s.value
+        for (s,) in imported.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")
+        if s.value.startswith(CGD + "system-")
+    }
     assert systems == {CGD + s for s in SHARED_SYSTEMS.values()}
 
 
 def test_first_wave_footprints_smaller_than_their_stp_cover_part_of_it(graph):
     # Read from the April 2019 lookup: E54000044 also holds NHS Oxfordshire CCG, and E54000048 holds six CCGs of
     # Lancashire and South Cumbria besides Blackpool and Fylde and Wyre; the other seven are named after their STP.
-    found = set(solutions(graph, """
+    found = set(
+        solutions(
+            graph,
+            """
         SELECT ?system ?ics ?stp WHERE {
           ?system cg:coversPartOf ?org ; cg:hasFootprint ?f . ?f cg:gssCode ?ics ; cg:withinFootprint ?g .
-          ?org cg:hasFootprint ?g . ?g cg:gssCode ?stp }""", "system", "ics", "stp"))
-    assert found == {(CGD + "system-blackpool-and-fylde-coast", "E59000001", "E54000048"),
-                     (CGD + "system-buckinghamshire", "E59000002", "E54000044"),
-                     (CGD + "system-berkshire-west", "E59000010", "E54000044")}
-    comments = solutions(graph, """
+          ?org cg:hasFootprint ?g . ?g cg:gssCode ?stp }""",
+            "system",
+            "ics",
+            "stp",
+        )
+    )
+    assert found == {
+        (CGD + "system-blackpool-and-fylde-coast", "E59000001", "E54000048"),
+        (CGD + "system-buckinghamshire", "E59000002", "E54000044"),
+        (CGD + "system-berkshire-west", "E59000010", "E54000044"),
+    }
+    comments = solutions(
+        graph,
+        """
         SELECT ?c WHERE { ?claim rdf:predicate cg:withinFootprint ; rdfs:comment ?c ;
-                                 prov:wasDerivedFrom/prov:wasQuotedFrom cgd:dataset-ons-ics-2019 }""", "c")
+                                 prov:wasDerivedFrom/prov:wasQuotedFrom cgd:dataset-ons-ics-2019 }""",
+        "c",
+    )
     assert len(comments) == 10
 
 
 # --- local authorities --------------------------------------------------------------------------------------------
+
 
 def test_local_authorities_split_between_stps_in_2017_have_shares_that_sum_to_one(graph, rows):
     lads = rows("derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv")
@@ -356,11 +512,17 @@ def test_local_authorities_split_between_stps_in_2017_have_shares_that_sum_to_on
     split = {lad for lad, n in per_lad.items() if n > 1}
     assert len(split) == 17  # as the data README says
     found = defaultdict(dict)
-    for lad, stp, count, share in solutions(graph, """
+    for lad, stp, count, share in solutions(
+        graph,
+        """
         SELECT ?lad ?stp ?count ?share WHERE {
           ?r a cg:PlaceInFootprint ; time:hasTime cgd:fy-2017-18 ; cg:place/cg:gssCode ?lad ;
              cg:footprint/cg:gssCode ?stp ; cg:lsoaCount ?count ; cg:shareOfPlace ?share }""",
-            "lad", "stp", "count", "share"):
+        "lad",
+        "stp",
+        "count",
+        "share",
+    ):
         found[lad][stp] = (int(count), float(share))
     for r in lads:
         assert found[r["LAD17CD"]][r["STP17CD"]] == (int(r["LSOA11_count"]), float(r["share_of_LAD_LSOAs"]))
@@ -370,39 +532,68 @@ def test_local_authorities_split_between_stps_in_2017_have_shares_that_sum_to_on
     assert set(found["E07000214"]) == {"E54000034", "E54000035"}
 
 
-SHARED_PLACES = ["E06000039", "E07000214", "E08000016", "E07000171", "E08000017", "E08000018", "E08000019",
-                 "E07000176", "E06000038", "E06000041", "E06000042", "E06000032", "E06000009"]
+SHARED_PLACES = [
+    "E06000039",
+    "E07000214",
+    "E08000016",
+    "E07000171",
+    "E08000017",
+    "E08000018",
+    "E08000019",
+    "E07000176",
+    "E06000038",
+    "E06000041",
+    "E06000042",
+    "E06000032",
+    "E06000009",
+]
 """Local authority areas the source-derived data also names (briefs/shared-iris.md): cgd:place-<LAD17 code>."""
 
 
 def test_the_shared_local_authority_iris_are_the_areas_of_the_2017_lookup(graph, rows):
-    names = {r["LAD17CD"]: r["LAD17NM"]
-             for r in rows("derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv")}
+    names = {
+        r["LAD17CD"]: r["LAD17NM"]
+        for r in rows("derived__jtrim-ons__ons-lookups__143_LAD17_STP17_from_LSOA11_Apr2017.csv")
+    }
     for code in SHARED_PLACES:
-        assert solutions(graph, f"""SELECT ?name WHERE {{
-            cgd:place-{code} a cg:LocalAuthorityArea ; rdfs:label ?name ; cg:gssCode "{code}" }}""", "name") == [
-            (names[code],)]
+        assert solutions(
+            graph,
+            f"""SELECT ?name WHERE {{
+            cgd:place-{code} a cg:LocalAuthorityArea ; rdfs:label ?name ; cg:gssCode "{code}" }}""",
+            "name",
+        ) == [(names[code],)]
 
 
 def test_local_authorities_are_in_footprints_in_2019_and_2020_too(graph, rows):
     for year, name, lad, stp in [
-            (2019, "derived__jtrim-ons__ons-lookups__LAD19_CCG19_STP19_from_LSOA11_Apr2019.csv", "LAD19CD", "STP19CD"),
-            (2020, "derived__jtrim-ons__ons-lookups__LAD20_CCG20_STP20_from_LSOA11_Apr2020.csv", "LAD20CD", "STP20CD")]:
+        (2019, "derived__jtrim-ons__ons-lookups__LAD19_CCG19_STP19_from_LSOA11_Apr2019.csv", "LAD19CD", "STP19CD"),
+        (2020, "derived__jtrim-ons__ons-lookups__LAD20_CCG20_STP20_from_LSOA11_Apr2020.csv", "LAD20CD", "STP20CD"),
+    ]:
         counts, totals = Counter(), {}
         for r in rows(name):
             counts[(r[lad], r[stp])] += int(r["LSOA11_count"])
             totals[r[lad]] = int(r["LAD_LSOA11_total"])
-        found = {(la, st): (int(n), float(share)) for la, st, n, share in solutions(graph, f"""
+        found = {
+            (la, st): (int(n), float(share))
+            for la, st, n, share in solutions(
+                graph,
+                f"""
             SELECT ?lad ?stp ?n ?share WHERE {{
               ?r a cg:PlaceInFootprint ; time:hasTime cgd:fy-{year}-{(year + 1) % 100} ; cg:place/cg:gssCode ?lad ;
                  cg:footprint/cg:gssCode ?stp ; cg:lsoaCount ?n ; cg:shareOfPlace ?share }}""",
-            "lad", "stp", "n", "share")}
+                "lad",
+                "stp",
+                "n",
+                "share",
+            )
+        }
         assert {pair: n for pair, (n, _) in found.items()} == dict(counts), year
         for (la, st), (n, share) in found.items():
             assert share == pytest.approx(n / totals[la], abs=5e-5), (year, la, st)
 
 
 # --- provenance ----------------------------------------------------------------------------------------------------
+
 
 def test_every_quotation_is_a_row_of_its_file(imported, reference_dir, rows, datasets, tmp_path):
     counts, problems = verify_quotations(imported, tmp_path, reference_dir)
@@ -422,22 +613,36 @@ def test_every_imported_triple_is_attested(imported):
 
 
 def test_every_dataset_is_cited_with_publisher_date_licence_and_file(graph, reference_dir, datasets):
-    found = solutions(graph, """
+    found = solutions(
+        graph,
+        """
         SELECT ?d ?title ?publisher ?date ?licence ?file ?origin WHERE {
           ?d a cg:ReferenceDataset ; dcterms:title ?title ; dcterms:publisher ?publisher ; cg:dateAsGiven ?date ;
              dcterms:license ?licence ; cg:sourceFile ?file ; dcterms:source ?origin }""",
-                       "d", "title", "publisher", "date", "licence", "file", "origin")
+        "d",
+        "title",
+        "publisher",
+        "date",
+        "licence",
+        "file",
+        "origin",
+    )
     assert {row[0] for row in found} == {d["iri"] for d in datasets}
     assert all((reference_dir / row[5]).is_file() for row in found)
 
 
 def test_entities_have_one_display_label(imported):
-    several = list(imported.query("SELECT ?s WHERE { ?s rdfs:label ?a , ?b FILTER(?a != ?b) } LIMIT 5",
-                                  prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"}))
+    several = list(
+        imported.query(
+            "SELECT ?s WHERE { ?s rdfs:label ?a , ?b FILTER(?a != ?b) } LIMIT 5",
+            prefixes={"rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
+        )
+    )
     assert several == []
 
 
 # --- bad input and the command --------------------------------------------------------------------------------------
+
 
 def _copy(reference_dir, tmp_path):
     """The reference folder in a project of its own, with the ontology whose vanguard types the importer reads."""
@@ -490,8 +695,12 @@ def test_the_command_reports_a_missing_folder(run_cli, tmp_path):
 
 
 def test_the_import_uses_only_terms_the_ontology_declares(project, imported):
-    declared = {t.subject.value for f in project.ontology_files() for t in parse_turtle(f)
-                if t.predicate.value == RDF + "type" and isinstance(t.subject, ox.NamedNode)}
+    declared = {
+        t.subject.value
+        for f in project.ontology_files()
+        for t in parse_turtle(f)
+        if t.predicate.value == RDF + "type" and isinstance(t.subject, ox.NamedNode)
+    }
     used = set()
     for q in imported:
         used.add(q.predicate.value)

@@ -31,57 +31,99 @@ INVALID = {
     "amount-negative": ("cgsh:AmountShape-nonNegative", "cg:amount", "sh:MinInclusiveConstraintComponent"),
     "amount-not-decimal": ("cgsh:AmountShape-amount", "cg:amount", "sh:DatatypeConstraintComponent"),
     "amount-without-currency": ("cgsh:AmountShape-currency", "cg:currency", "sh:MinCountConstraintComponent"),
-    "approximate-amount-without-words": ("cgsh:FinancialArrangementShape-approximateWords", "cg:isApproximate",
-                                         "sh:SPARQLConstraintComponent"),
+    "approximate-amount-without-words": (
+        "cgsh:FinancialArrangementShape-approximateWords",
+        "cg:isApproximate",
+        "sh:SPARQLConstraintComponent",
+    ),
     "blank-node": ("cgsh:NamedNodesShape", "cg:recipient", ""),
-    "claim-derived-from-a-source-not-a-quotation": ("cgsh:SourcedRecordShape-wasDerivedFrom", "prov:wasDerivedFrom",
-                                                    "sh:ClassConstraintComponent"),
-    "claim-without-quotation": ("cgsh:SourcedRecordShape-wasDerivedFrom", "prov:wasDerivedFrom",
-                                "sh:MinCountConstraintComponent"),
+    "claim-derived-from-a-source-not-a-quotation": (
+        "cgsh:SourcedRecordShape-wasDerivedFrom",
+        "prov:wasDerivedFrom",
+        "sh:ClassConstraintComponent",
+    ),
+    "claim-without-quotation": (
+        "cgsh:SourcedRecordShape-wasDerivedFrom",
+        "prov:wasDerivedFrom",
+        "sh:MinCountConstraintComponent",
+    ),
     "claim-without-subject": ("cgsh:ClaimShape-subject", "rdf:subject", "sh:MinCountConstraintComponent"),
     "date-not-a-calendar-term": ("cgsh:DatedRecordShape-hasTime", "time:hasTime", "sh:NodeKindConstraintComponent"),
     "dated-name-without-a-date": ("cgsh:DatedNameShape-oneDate", "time:hasTime", "sh:SPARQLConstraintComponent"),
-    "designation-without-area": ("cgsh:DesignationShape-designatedArea", "cg:designatedArea",
-                                 "sh:MinCountConstraintComponent"),
-    "evolution-runs-backwards": ("cgsh:EvolutionShape-direction", "org:originalOrganization",
-                                 "sh:SPARQLConstraintComponent"),
+    "designation-without-area": (
+        "cgsh:DesignationShape-designatedArea",
+        "cg:designatedArea",
+        "sh:MinCountConstraintComponent",
+    ),
+    "evolution-runs-backwards": (
+        "cgsh:EvolutionShape-direction",
+        "org:originalOrganization",
+        "sh:SPARQLConstraintComponent",
+    ),
     "footprint-code-not-e54-or-e59": ("cgsh:FootprintShape-gssCode", "cg:gssCode", "sh:PatternConstraintComponent"),
     "footprint-is-a-place": ("cgsh:PartnershipShape-hasFootprint", "cg:hasFootprint", "sh:ClassConstraintComponent"),
     "gss-code-malformed": ("cgsh:GSSCodeShape-gssCode", "cg:gssCode", "sh:PatternConstraintComponent"),
     "label-missing": ("cgsh:NamedThingShape-label", "rdfs:label", "sh:MinCountConstraintComponent"),
     "member-is-a-place": ("cgsh:MemberShape-organisationNotPlace", "org:member", "sh:SPARQLConstraintComponent"),
-    "numerator-above-denominator": ("cgsh:PopulationShareShape-numerator", "cg:numerator",
-                                    "sh:LessThanOrEqualsConstraintComponent"),
+    "numerator-above-denominator": (
+        "cgsh:PopulationShareShape-numerator",
+        "cg:numerator",
+        "sh:LessThanOrEqualsConstraintComponent",
+    ),
     "ods-code-malformed": ("cgsh:ODSCodeShape-odsCode", "cg:odsCode", "sh:PatternConstraintComponent"),
-    "ons-geography-of-another-code": ("cgsh:FootprintShape-onsGeographyMatchesCode", "cg:onsGeography",
-                                      "sh:SPARQLConstraintComponent"),
+    "ons-geography-of-another-code": (
+        "cgsh:FootprintShape-onsGeographyMatchesCode",
+        "cg:onsGeography",
+        "sh:SPARQLConstraintComponent",
+    ),
     "party-not-an-organisation": ("cgsh:AgreementShape-party", "cg:party", "sh:NodeConstraintComponent"),
-    "period-ends-before-it-begins": ("cgsh:DatedRecordShape-endNotBeforeStart", "time:hasTime",
-                                     "sh:SPARQLConstraintComponent"),
+    "period-ends-before-it-begins": (
+        "cgsh:DatedRecordShape-endNotBeforeStart",
+        "time:hasTime",
+        "sh:SPARQLConstraintComponent",
+    ),
     "population-without-dataset": ("cgsh:PopulationShape-dataSet", "qb:dataSet", "sh:MinCountConstraintComponent"),
     "population-without-date": ("cgsh:PopulationShape-hasTime", "time:hasTime", "sh:MinCountConstraintComponent"),
     "population-without-unit": ("cgsh:PopulationShape-unit", "cg:unitOfMeasure", "sh:MinCountConstraintComponent"),
     "quotation-not-in-its-source": ("cgsh:QuotedWordsShape", "prov:value", ""),
-    "quotation-without-source": ("cgsh:QuotationShape-wasQuotedFrom", "prov:wasQuotedFrom",
-                                 "sh:MinCountConstraintComponent"),
+    "quotation-without-source": (
+        "cgsh:QuotationShape-wasQuotedFrom",
+        "prov:wasQuotedFrom",
+        "sh:MinCountConstraintComponent",
+    ),
     "quotation-without-words": ("cgsh:QuotationShape-value", "prov:value", "sh:MinCountConstraintComponent"),
-    "renamed-without-earlier-name": ("cgsh:RenamingShape-keepsEarlierName", "cg:previousName",
-                                     "sh:SPARQLConstraintComponent"),
+    "renamed-without-earlier-name": (
+        "cgsh:RenamingShape-keepsEarlierName",
+        "cg:previousName",
+        "sh:SPARQLConstraintComponent",
+    ),
     "role-period-without-time": ("cgsh:RolePeriodShape-hasTime", "time:hasTime", "sh:MinCountConstraintComponent"),
-    "share-of-place-above-one": ("cgsh:PlaceInFootprintShape-shareOfPlace", "cg:shareOfPlace",
-                                 "sh:MaxInclusiveConstraintComponent"),
-    "source-without-date-as-given": ("cgsh:SourceShape-dateAsGiven", "cg:dateAsGiven",
-                                     "sh:MinCountConstraintComponent"),
+    "share-of-place-above-one": (
+        "cgsh:PlaceInFootprintShape-shareOfPlace",
+        "cg:shareOfPlace",
+        "sh:MaxInclusiveConstraintComponent",
+    ),
+    "source-without-date-as-given": (
+        "cgsh:SourceShape-dateAsGiven",
+        "cg:dateAsGiven",
+        "sh:MinCountConstraintComponent",
+    ),
     "source-without-publisher-or-author": ("cgsh:SourceResponsibilityShape", "", "sh:OrConstraintComponent"),
     "source-without-title": ("cgsh:SourceShape-title", "dcterms:title", "sh:MinCountConstraintComponent"),
     "statement-not-attested": ("cgsh:AttestedTriplesShape", "skos:altLabel", ""),
     "status-from-wrong-scheme": ("cgsh:DesignationShape-status", "cg:status", "sh:NodeConstraintComponent"),
-    "stp-evolved-from-acs": ("cgsh:PartnershipShape-evolutionDirection", "cg:evolvedFrom",
-                             "sh:SPARQLConstraintComponent"),
+    "stp-evolved-from-acs": (
+        "cgsh:PartnershipShape-evolutionDirection",
+        "cg:evolvedFrom",
+        "sh:SPARQLConstraintComponent",
+    ),
     "undeclared-term": ("cgsh:DeclaredTermsShape", "cg:coverPlace", ""),
     "untyped-record": ("cgsh:TypedRecordsShape", "rdf:type", ""),
-    "wave-number-not-a-positive-integer": ("cgsh:DesignationWaveShape-waveNumber", "cg:waveNumber",
-                                           "sh:MinInclusiveConstraintComponent"),
+    "wave-number-not-a-positive-integer": (
+        "cgsh:DesignationWaveShape-waveNumber",
+        "cg:waveNumber",
+        "sh:MinInclusiveConstraintComponent",
+    ),
 }
 
 # Rules that necessarily catch an example too: a blank node where a shape asks for an IRI breaks that shape's
@@ -127,6 +169,7 @@ def _path_properties(shapes, path):
 
 
 # --- consistency with the ontology ---------------------------------------------------------------------------
+
 
 def test_every_target_class_and_class_is_declared_in_the_ontology(shapes, ontology):
     classes = set(shapes.objects(None, SH.targetClass)) | set(shapes.objects(None, SH["class"]))
@@ -181,6 +224,7 @@ def test_object_properties_are_not_given_a_datatype_and_take_iris(shapes, ontolo
 
 # --- how the shapes are written ------------------------------------------------------------------------------
 
+
 def test_shapes_are_valid_shacl():
     import pyshacl
 
@@ -221,7 +265,7 @@ def test_every_rule_has_a_message_and_a_hint_for_researchers(shapes):
         assert len(messages) == 1 and len(hints) == 1, f"{rule} needs one sh:message and one sh:description"
         for text in (str(messages[0]), str(hints[0])):
             assert text[0].isupper() or text.startswith(("cg:", "org:", "time:", "dcterms:")), (rule, text)
-            assert text.rstrip(")\"").endswith((".", "?", "…")), (rule, text)
+            assert text.rstrip(')"').endswith((".", "?", "…")), (rule, text)
             assert not _JARGON.search(text), f"{rule}: {text!r} speaks to a logician, not a researcher"
 
 
@@ -234,8 +278,16 @@ def test_node_shapes_with_their_own_message_have_no_other_constraints(shapes):
 
 def test_shape_files_have_a_header_and_list_their_shapes_sorted():
     files = sorted(SHAPES_DIR.glob("*.ttl"))
-    assert {p.stem for p in files} >= {"partnerships", "organisations", "places", "agreements", "finance",
-                                       "change", "provenance", "shared"}
+    assert {p.stem for p in files} >= {
+        "partnerships",
+        "organisations",
+        "places",
+        "agreements",
+        "finance",
+        "change",
+        "provenance",
+        "shared",
+    }
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert text.startswith("# "), f"{path.name} needs a header comment"
@@ -249,6 +301,7 @@ def test_the_shapes_prefix_is_in_the_prefix_table():
 
 
 # --- the examples --------------------------------------------------------------------------------------------
+
 
 def test_every_invalid_example_is_in_the_table_and_every_rule_has_one():
     files = {p.stem for p in (EXAMPLES / "invalid").glob("*.ttl")}
@@ -284,8 +337,9 @@ def test_undeclared_term_suggests_the_declared_one(context_graph):
 
     report = validate_records([EXAMPLES / "invalid" / "undeclared-term.ttl"], context_graph)
     (result,) = [r for r in report.results if r.shape == "cgsh:DeclaredTermsShape"]
-    assert result.message == ("cg:coverPlace is not a property the caregraph ontology declares; did you mean "
-                              "cg:coversPlace?")
+    assert result.message == (
+        "cg:coverPlace is not a property the caregraph ontology declares; did you mean cg:coversPlace?"
+    )
 
 
 def test_period_message_names_both_dates(context_graph):
@@ -334,12 +388,16 @@ def test_example_quotations_are_verbatim_from_their_sources(project, sources_dir
     reference_dir = sources_dir.parent / "data"
     counts, problems = verify_quotations(graph.store, sources_dir, reference_dir)
     # The quotation examples that are broken on purpose have no words, no source, or words not in it.
-    expected_broken = {"https://w3id.org/caregraph/id/quote-000-empty-example",
-                       "https://w3id.org/caregraph/id/quote-000-frimley-example",
-                       "https://w3id.org/caregraph/id/quote-004-invented-example"}
+    expected_broken = {
+        "https://w3id.org/caregraph/id/quote-000-empty-example",
+        "https://w3id.org/caregraph/id/quote-000-frimley-example",
+        "https://w3id.org/caregraph/id/quote-004-invented-example",
+    }
     assert {p.quotation for p in problems} == expected_broken, problems
-    quotations = {q.subject.value for q in graph.store.quads_for_pattern(
-        None, ox.NamedNode(RDF + "type"), ox.NamedNode(CG + "Quotation"))}
+    quotations = {
+        q.subject.value
+        for q in graph.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(CG + "Quotation"))
+    }
     assert sum(counts.values()) == len(quotations - expected_broken) > 10
 
 

@@ -8,13 +8,17 @@ from caregraph.namespaces import CG, expand
 from caregraph.query.header import CHECK_FIELDS, parse_header
 from caregraph.sparql import declared_prefixes, error_position, iris_used, mask, service_line
 
-CHECK = ("#+ summary: A term has no label\n#+ severity: ERROR\n#+ fix: Add one.\n"
-         "SELECT ?entity ?property ?value WHERE { ?entity ?property ?value }\n")
+CHECK = (
+    "#+ summary: A term has no label\n#+ severity: ERROR\n#+ fix: Add one.\n"
+    "SELECT ?entity ?property ?value WHERE { ?entity ?property ?value }\n"
+)
 
 
 def test_iris_used_ignores_comments_and_strings():
-    text = ('PREFIX ex: <http://example.org/>\n# ex:comment\nSELECT * WHERE { ?s ex:p "ex:string" ; '
-            '<http://example.org/full> ?o }')
+    text = (
+        'PREFIX ex: <http://example.org/>\n# ex:comment\nSELECT * WHERE { ?s ex:p "ex:string" ; '
+        "<http://example.org/full> ?o }"
+    )
     assert iris_used(text) == {"http://example.org/", "http://example.org/p", "http://example.org/full"}
 
 
@@ -55,13 +59,16 @@ def test_checks_are_read_with_the_stored_queries_grammar(tmp_path):
     assert header.lines == {"summary": 1, "severity": 2, "fix": 3}
 
 
-@pytest.mark.parametrize(("change", "message", "line"), [
-    (("#+ fix:", "#+ fixes:"), "unknown header field 'fixes'; did you mean 'fix'?", 3),
-    (("#+ fix: Add one.\n", ""), r"the header lacks '#\+ fix:' \(every check has summary, severity, fix\)", 1),
-    (("#+ fix: Add one.\n", "#+ fix: Add one.\n#+ fix: Or two.\n"), "header field 'fix' given twice", 4),
-    (("#+ severity: ERROR", "#+severity: ERROR"), "malformed header line", 2),
-    (("WHERE {", "WHERE {\n#+ fix: late"), "a '#\\+' header line after the query began", 5),
-])
+@pytest.mark.parametrize(
+    ("change", "message", "line"),
+    [
+        (("#+ fix:", "#+ fixes:"), "unknown header field 'fixes'; did you mean 'fix'?", 3),
+        (("#+ fix: Add one.\n", ""), r"the header lacks '#\+ fix:' \(every check has summary, severity, fix\)", 1),
+        (("#+ fix: Add one.\n", "#+ fix: Add one.\n#+ fix: Or two.\n"), "header field 'fix' given twice", 4),
+        (("#+ severity: ERROR", "#+severity: ERROR"), "malformed header line", 2),
+        (("WHERE {", "WHERE {\n#+ fix: late"), "a '#\\+' header line after the query began", 5),
+    ],
+)
 def test_a_stored_check_with_a_bad_header_names_its_file_and_line(project_copy, change, message, line):
     path = project_copy.checks_dir / "broken.rq"
     path.write_text(CHECK.replace(*change))

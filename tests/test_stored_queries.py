@@ -71,8 +71,10 @@ def _differences(actual: QueryResult, expected: QueryResult) -> str:
         return Counter(tuple(comparable(row[i]) for i in order) for row in result.rows)
 
     got, want = rows(actual), rows(expected)
-    return (f"missing rows: {sorted((want - got).elements(), key=str)}\n"
-            f"unexpected rows: {sorted((got - want).elements(), key=str)}")
+    return (
+        f"missing rows: {sorted((want - got).elements(), key=str)}\n"
+        f"unexpected rows: {sorted((got - want).elements(), key=str)}"
+    )
 
 
 def _rdflib_result(rdflib_graph, text: str) -> QueryResult:
@@ -80,8 +82,9 @@ def _rdflib_result(rdflib_graph, text: str) -> QueryResult:
     if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
         data = result.graph.serialize(format="nt", encoding="utf-8")
         return QueryResult("graph", triples=[q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)])
-    return QueryResult.from_oxigraph(ox.parse_query_results(result.serialize(format="json"),
-                                                             format=ox.QueryResultsFormat.JSON))
+    return QueryResult.from_oxigraph(
+        ox.parse_query_results(result.serialize(format="json"), format=ox.QueryResultsFormat.JSON)
+    )
 
 
 def test_every_stored_query_file_is_in_the_library_with_an_expected_answer():
@@ -98,10 +101,11 @@ def test_every_query_has_a_topic():
 def test_readme_catalogue_is_current():
     readme = (REPO / "queries" / "README.md").read_text(encoding="utf-8")
     start = readme.index("-->\n", readme.index("<!-- catalogue:")) + len("-->\n")
-    shown = readme[start:readme.index("<!-- end of catalogue -->")]
+    shown = readme[start : readme.index("<!-- end of catalogue -->")]
     assert shown == catalogue(REPO / "queries"), (
         "queries/README.md's catalogue is stale; regenerate it from the headers: "
-        "python -c \"from caregraph.query import catalogue; print(catalogue(), end='')\"")
+        "python -c \"from caregraph.query import catalogue; print(catalogue(), end='')\""
+    )
 
 
 def test_every_expected_file_belongs_to_a_query():
@@ -126,7 +130,8 @@ def test_header_is_complete_and_sources_are_described(slug, graph):
             continue
         kinds = {q.object.value for q in graph.store.quads_for_pattern(iri, ox.NamedNode(RDF + "type"), None)}
         assert kinds & {CG + "SourceDocument", CG + "ReferenceDataset"}, (
-            f"{slug}: source {source} is neither a cg:SourceDocument nor a cg:ReferenceDataset nor the ontology")
+            f"{slug}: source {source} is neither a cg:SourceDocument nor a cg:ReferenceDataset nor the ontology"
+        )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -236,17 +241,28 @@ def test_footprints_of_every_local_authority_follow_the_lsoa_counts(graph, looku
         expected[lad].add((stp, count, share))
     wrong = {}
     for lad, footprints in sorted(expected.items()):
-        got = {(r["footprintCode"], r["lsoas"], r["share"])
-               for r in _answers(graph, "partnership-of-local-authority", {"area": lad, "day": day})}
+        got = {
+            (r["footprintCode"], r["lsoas"], r["share"])
+            for r in _answers(graph, "partnership-of-local-authority", {"area": lad, "day": day})
+        }
         if got != footprints:
             wrong[lad] = (sorted(got), sorted(footprints))
     assert not wrong, f"local authority: (answered, lookup) {wrong}"
 
 
-@pytest.mark.parametrize("lookup, ccg_column, ods_column, period", [
-    ("jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "CCG20CDH", "STP20CDH", "cgd:fy-2020-21"),
-    ("extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv", "CCG21CDH", "STP21CDH", "cgd:fy-2021-22"),
-], ids=["2020", "2021"])
+@pytest.mark.parametrize(
+    "lookup, ccg_column, ods_column, period",
+    [
+        ("jtrim-ons__ons-lookups__031_CCG20_STP20_lookup_Apr2020.csv", "CCG20CDH", "STP20CDH", "cgd:fy-2020-21"),
+        (
+            "extracted__NHSDigital__mental-health-bulletin__ccg_mapping_2021.csv",
+            "CCG21CDH",
+            "STP21CDH",
+            "cgd:fy-2021-22",
+        ),
+    ],
+    ids=["2020", "2021"],
+)
 def test_members_of_every_icb_follow_the_lookups_that_give_ods_codes(graph, lookup, ccg_column, ods_column, period):
     from collections import defaultdict
 
@@ -280,9 +296,13 @@ def test_every_stp20_and_icb_code_finds_its_organisation(graph):
 def test_vanguards_of_every_type_are_the_rows_of_the_vanguard_file(graph):
     from collections import defaultdict
 
-    types = {"ACC": "cg:AcuteCareCollaboration", "EHCH": "cg:EnhancedHealthInCareHomes",
-             "MCP": "cg:MultispecialtyCommunityProvider", "PACS": "cg:IntegratedPrimaryAndAcuteCareSystem",
-             "UEC": "cg:UrgentAndEmergencyCare"}
+    types = {
+        "ACC": "cg:AcuteCareCollaboration",
+        "EHCH": "cg:EnhancedHealthInCareHomes",
+        "MCP": "cg:MultispecialtyCommunityProvider",
+        "PACS": "cg:IntegratedPrimaryAndAcuteCareSystem",
+        "UEC": "cg:UrgentAndEmergencyCare",
+    }
     expected = defaultdict(set)
     for row in _csv("compiled__england-nhs-uk-pages__new_care_models_vanguards_50.csv"):
         expected[types[row["vanguard_type_code"]]].add((row["vanguard_name"], int(row["wave"])))
@@ -308,8 +328,9 @@ OTHER_VALUES = [
 
 @pytest.mark.server
 @pytest.mark.parametrize("slug, params", OTHER_VALUES, ids=[f"{s}-{'-'.join(p.values())}" for s, p in OTHER_VALUES])
-def test_engines_agree_on_other_parameter_values(slug, params, graph, oxigraph_endpoint, sample_graph,
-                                                 sample_rdflib_graph):
+def test_engines_agree_on_other_parameter_values(
+    slug, params, graph, oxigraph_endpoint, sample_graph, sample_rdflib_graph
+):
     text = _query(slug).bind(params)
     embedded = run_embedded(graph, text)
     assert len(embedded) > 0

@@ -99,16 +99,18 @@ def virtuoso(graph, tmp_path_factory):
     with running(command, base + "/sparql?query=ASK%7B%7D", "Virtuoso", work / "server.log", seconds=90, cwd=work):
         store = base + "/sparql-graph-crud-auth"
         user, password = VIRTUOSO_ADMIN
-        loaded = publish(graph, store, default_graph="none", union_graph=UNION, user=user, password=password,
-                         timeout=120)
+        loaded = publish(
+            graph, store, default_graph="none", union_graph=UNION, user=user, password=password, timeout=120
+        )
         yield store, f"{base}/sparql?default-graph-uri={urllib.parse.quote(UNION, safe='')}", loaded
 
 
 def _jena_classpath() -> str | None:
     """The jars of Debian's libapache-jena-java and of the packages it depends on, or None if it is not installed."""
     try:
-        depends = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", "libapache-jena-java"], capture_output=True,
-                                 text=True, timeout=30)
+        depends = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Depends}", "libapache-jena-java"], capture_output=True, text=True, timeout=30
+        )
     except FileNotFoundError:
         return None
     if depends.returncode != 0:
@@ -116,8 +118,13 @@ def _jena_classpath() -> str | None:
     packages = ["libapache-jena-java", *(d.split("|")[0].split("(")[0].strip() for d in depends.stdout.split(","))]
     listed = subprocess.run(["dpkg-query", "-L", *packages], capture_output=True, text=True, timeout=30).stdout
     # One copy of each jar, and no logging binding: several bindings make SLF4J warn, none makes it quiet.
-    jars = sorted({line for line in listed.splitlines() if line.startswith("/usr/share/java/")
-                   and line.endswith(".jar") and "slf4j-" not in line.rsplit("/", 1)[-1]})
+    jars = sorted(
+        {
+            line
+            for line in listed.splitlines()
+            if line.startswith("/usr/share/java/") and line.endswith(".jar") and "slf4j-" not in line.rsplit("/", 1)[-1]
+        }
+    )
     return ":".join([*jars, "/usr/share/java/slf4j-api.jar", "/usr/share/java/httpcore.jar"])
 
 
@@ -143,12 +150,22 @@ def jena_answers(exported, tmp_path_factory) -> dict[str, QueryResult | str]:
     with zipfile.ZipFile("/usr/share/java/jena-core.jar") as jar:
         for name in jar.namelist():
             if name.startswith(_SHADED_XERCES) and name.endswith(".properties"):
-                target = messages / "xerces" / name[len(_SHADED_XERCES):]
+                target = messages / "xerces" / name[len(_SHADED_XERCES) :]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
-    done = subprocess.run([java, "-cp", f"{messages}:{classpath}", str(Path(__file__).parent / "java" /
-                                                                       "JenaAnswers.java"),
-                           str(work / "caregraph.nt"), str(queries)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            java,
+            "-cp",
+            f"{messages}:{classpath}",
+            str(Path(__file__).parent / "java" / "JenaAnswers.java"),
+            str(work / "caregraph.nt"),
+            str(queries),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0 and "ExceptionInInitializerError" in done.stderr:
         cause = [line for line in done.stderr.splitlines() if line.startswith(("Caused by", "Exception"))]
         pytest.skip(f"Jena ARQ cannot start on this machine: {' / '.join(cause[:2])}")
@@ -160,11 +177,13 @@ def jena_answers(exported, tmp_path_factory) -> dict[str, QueryResult | str]:
         if (queries / f"{slug}.error").exists():
             answers[slug] = (queries / f"{slug}.error").read_text(encoding="utf-8")
         elif form == "graph":
-            answers[slug] = QueryResult("graph", triples=[q.triple for q in ox.parse(path.read_bytes(),
-                                                                                    format=ox.RdfFormat.N_TRIPLES)])
+            answers[slug] = QueryResult(
+                "graph", triples=[q.triple for q in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
+            )
         else:
-            answers[slug] = QueryResult.from_oxigraph(ox.parse_query_results(path.read_bytes(),
-                                                                             format=ox.QueryResultsFormat.JSON))
+            answers[slug] = QueryResult.from_oxigraph(
+                ox.parse_query_results(path.read_bytes(), format=ox.QueryResultsFormat.JSON)
+            )
     return answers
 
 
@@ -185,6 +204,7 @@ def _differences(actual: QueryResult, expected: QueryResult) -> str:
 
 # --- publish -----------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def trig_graphs(exported) -> dict[str, int]:
     """The named graphs of the TriG export and their sizes, read back from the export itself."""
@@ -193,8 +213,7 @@ def trig_graphs(exported) -> dict[str, int]:
     return dict(Counter(q.graph_name.value for q in ox.parse(exported("trig"), format=ox.RdfFormat.TRIG)))
 
 
-def test_publish_loads_the_named_graphs_of_the_trig_export_and_the_union(graph, oxigraph_store, virtuoso,
-                                                                         trig_graphs):
+def test_publish_loads_the_named_graphs_of_the_trig_export_and_the_union(graph, oxigraph_store, virtuoso, trig_graphs):
     expected = trig_graphs
     _, _, on_oxigraph = oxigraph_store
     assert {loaded.graph: loaded.held for loaded in on_oxigraph} == {**expected, None: len(graph)}
@@ -214,8 +233,7 @@ def _graph_sizes(query_url: str) -> dict[str, int]:
     return {row["g"]: row["n"] for row in rows}
 
 
-def test_oxigraph_answers_queries_on_each_graph_with_the_counts_of_the_trig_export(graph, oxigraph_store,
-                                                                                   trig_graphs):
+def test_oxigraph_answers_queries_on_each_graph_with_the_counts_of_the_trig_export(graph, oxigraph_store, trig_graphs):
     _, query_url, _ = oxigraph_store
     assert _graph_sizes(query_url) == trig_graphs
     everything = run_remote(query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "select").records()
@@ -231,6 +249,7 @@ def test_virtuoso_answers_queries_on_each_graph_with_the_counts_of_the_trig_expo
 
 # --- every stored query, embedded and on each store ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_oxigraph_server_gives_the_embedded_answer(slug, graph, oxigraph_store):
     embedded, remote = _embedded(graph, slug), _remote(oxigraph_store[1], slug)
@@ -239,12 +258,21 @@ def test_oxigraph_server_gives_the_embedded_answer(slug, graph, oxigraph_store):
 
 # Virtuoso's known wrong answers (queries/README.md, "On other triplestores"): not strict, since on some loaded
 # copies of the same data it answers right.
-VIRTUOSO_FAILS = {"landscape-on": "Virtuoso 7 answers no rows when an OPTIONAL over the memberships meets another "
-                                  "OPTIONAL on the partnership"}
+VIRTUOSO_FAILS = {
+    "landscape-on": "Virtuoso 7 answers no rows when an OPTIONAL over the memberships meets another "
+    "OPTIONAL on the partnership"
+}
 
 
-@pytest.mark.parametrize("slug", [pytest.param(slug, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS[slug], strict=False))
-                                  if slug in VIRTUOSO_FAILS else slug for slug in SLUGS])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        pytest.param(slug, marks=pytest.mark.xfail(reason=VIRTUOSO_FAILS[slug], strict=False))
+        if slug in VIRTUOSO_FAILS
+        else slug
+        for slug in SLUGS
+    ],
+)
 def test_virtuoso_gives_the_embedded_answer(slug, graph, virtuoso):
     embedded, remote = _embedded(graph, slug), _remote(virtuoso[1], slug)
     assert embedded.same_values(remote), _differences(remote, embedded)
@@ -259,15 +287,20 @@ def test_jena_gives_the_embedded_answer(slug, graph, jena_answers):
 
 # --- Virtuoso's deviations, undone ------------------------------------------------------------------------------
 
+
 def test_virtuoso_answers_ask_as_a_select_and_caregraph_prints_true_or_false(virtuoso, run_cli):
     _, query_url, _ = virtuoso
-    raw = urllib.request.Request(query_url, data=urllib.parse.urlencode({"query": "ASK {}"}).encode(),
-                                 headers={"Accept": "application/sparql-results+json"})
+    raw = urllib.request.Request(
+        query_url,
+        data=urllib.parse.urlencode({"query": "ASK {}"}).encode(),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(raw, timeout=30) as response:
         assert json.load(response)["head"]["vars"] == ["__ASK_RETVAL"]  # the deviation portability.py undoes
     for term, answer in (("cg:Footprint", "true"), ("org:Organization", "false")):
-        code, out, _ = run_cli("query", "is-vocabulary-term", "--param", f"term={term}", "--endpoint", query_url,
-                               "--format", "table")
+        code, out, _ = run_cli(
+            "query", "is-vocabulary-term", "--param", f"term={term}", "--endpoint", query_url, "--format", "table"
+        )
         assert (code, out) == (0, answer + "\n")
 
 
@@ -282,6 +315,7 @@ def test_booleans_from_virtuoso_print_as_the_embedded_engine_prints_them(virtuos
 
 
 # --- publish: refusals, credentials, and a store that loses triples -----------------------------------------------
+
 
 def test_publishing_again_without_replace_is_refused_naming_the_graph(oxigraph_store, run_cli):
     store, _, loaded = oxigraph_store

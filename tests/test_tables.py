@@ -19,8 +19,14 @@ def test_a_table_a_little_too_wide_is_cut_with_an_ellipsis():
 
 
 def test_a_table_far_too_wide_is_shown_one_block_per_row_with_nothing_cut():
-    row = ("cgd:claim-001-system-berkshire-west-alt-label-west-berkshire", "cgd:system-berkshire-west",
-           "skos:altLabel", "West Berkshire", "cgd:source-001", "First wave of ACSs, line 14")
+    row = (
+        "cgd:claim-001-system-berkshire-west-alt-label-west-berkshire",
+        "cgd:system-berkshire-west",
+        "skos:altLabel",
+        "West Berkshire",
+        "cgd:source-001",
+        "First wave of ACSs, line 14",
+    )
     headers = ["statement", "subject", "predicate", "object", "source", "locator"]
     text = render_table(headers, [row, row], width=60, title="Who says so?")
     lines = text.splitlines()

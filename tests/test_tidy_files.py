@@ -51,6 +51,9 @@ def test_terms_are_sorted_by_name_within_each_section(path):
 
 @pytest.mark.parametrize("path", TOPICS, ids=_name)
 def test_the_order_test_sees_every_term_the_file_describes(path):
-    subjects = {curie(t.subject.value) for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
-                if isinstance(t.subject, ox.NamedNode) and t.subject.value != ONTOLOGY_IRI}
+    subjects = {
+        curie(t.subject.value)
+        for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value != ONTOLOGY_IRI
+    }
     assert {term for terms in _sections(path) for term in terms} == subjects

@@ -53,14 +53,24 @@ def cli(tmp_project, capsys):
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _comparable(result) -> tuple:
     blank = re.compile(r"_:\w+")
-    return (blank.sub("_:b", result.focus), result.path, blank.sub("_:b", result.value), result.shape,
-            result.component, result.severity, result.message)
+    return (
+        blank.sub("_:b", result.focus),
+        result.path,
+        blank.sub("_:b", result.value),
+        result.shape,
+        result.component,
+        result.severity,
+        result.message,
+    )
 
 
 def _by_value(result) -> tuple:
@@ -73,6 +83,7 @@ def _by_value(result) -> tuple:
 
 
 # --- the Python API ------------------------------------------------------------------------------------------
+
 
 def test_records_are_checked_in_context_and_only_they_are_reported(project, tmp_path):
     """An existing broken record in the graph is not reported when a new, valid record is checked."""
@@ -93,8 +104,11 @@ def test_references_to_the_graph_resolve_only_in_context(project, context_graph)
     bare = CareGraph.from_files(project.ontology_files(), project=project)
     alone = validate_records([VALID_ICS], bare)
     assert not alone.conforms
-    assert {r.path for r in alone.results if r.severity == "violation"} >= {"cg:hasFootprint", "cg:inRegion",
-                                                                            "prov:wasQuotedFrom"}
+    assert {r.path for r in alone.results if r.severity == "violation"} >= {
+        "cg:hasFootprint",
+        "cg:inRegion",
+        "prov:wasQuotedFrom",
+    }
     (footprint,) = [r for r in alone.results if r.path == "cg:hasFootprint"]
     assert footprint.hint.startswith("cgd:footprint-E54000054 is not in the graph yet. Footprints are")
     assert validate_records([VALID_ICS], context_graph).conforms
@@ -135,9 +149,13 @@ def test_record_validation_agrees_with_whole_graph_validation(path, project, con
     in_context = validate_records([path], context_graph)
     whole = validate_graph(CareGraph.from_files([*project.ontology_files(), CONTEXT, path], project=project))
     nodes = {t.subject.value for t in parse_turtle(path) if isinstance(t.subject, ox.NamedNode)}
-    about_record = [r for r in whole.results
-                    if isinstance(r.terms["focus"], rdflib.URIRef) and str(r.terms["focus"]) in nodes
-                    or isinstance(r.terms["focus"], rdflib.BNode)]
+    about_record = [
+        r
+        for r in whole.results
+        if isinstance(r.terms["focus"], rdflib.URIRef)
+        and str(r.terms["focus"]) in nodes
+        or isinstance(r.terms["focus"], rdflib.BNode)
+    ]
     shapes_results = [r for r in in_context.results if r.shape not in GATE_RULES]
     # The whole graph holds literals as the store canonicalises them (-450000000), a record as written
     # (-450000000.0): the same value.
@@ -152,8 +170,11 @@ def test_the_fast_engine_finds_what_pyshacl_finds(project):
     spec = importlib.util.spec_from_file_location("synthetic", REPO / "bench" / "synthetic.py")
     synthetic = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(synthetic)
-    triples = [t for path in [*project.ontology_files(), CONTEXT, *sorted(EXAMPLES.glob("*/*.ttl"))]
-               for t in parse_turtle(path)]
+    triples = [
+        t
+        for path in [*project.ontology_files(), CONTEXT, *sorted(EXAMPLES.glob("*/*.ttl"))]
+        for t in parse_turtle(path)
+    ]
     graph = CareGraph.from_triples(triples + synthetic.synthetic_triples(600), project=project)
     reference = validate_graph(graph, engine="pyshacl")
     fast = validate_graph(graph, engine="fast")
@@ -189,14 +210,17 @@ def test_a_malformed_calendar_term_names_the_file(context_graph, tmp_path):
     from caregraph.validate import validate_records
 
     record = tmp_path / "bad-date.ttl"
-    record.write_text(VALID_ICS.read_text().replace("cg:inRegion cgd:org-Y63 .",
-                                                    "cg:inRegion cgd:org-Y63 ;\n    time:hasTime cgd:month-2017-13 .")
-                      .replace("@prefix rdfs:", "@prefix time:    <http://www.w3.org/2006/time#> .\n@prefix rdfs:"))
+    record.write_text(
+        VALID_ICS.read_text()
+        .replace("cg:inRegion cgd:org-Y63 .", "cg:inRegion cgd:org-Y63 ;\n    time:hasTime cgd:month-2017-13 .")
+        .replace("@prefix rdfs:", "@prefix time:    <http://www.w3.org/2006/time#> .\n@prefix rdfs:")
+    )
     with pytest.raises(InputError, match=r"bad-date\.ttl: .*month-2017-13 is not a real date"):
         validate_records([record], context_graph)
 
 
 # --- the command line: exit codes and messages -----------------------------------------------------------------
+
 
 def test_cli_valid_record_exits_0(cli):
     code, out, err = cli("validate", str(VALID_ICS))
@@ -209,14 +233,16 @@ def test_cli_invalid_record_exits_1_with_a_report_grouped_by_record(cli):
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == str(MEMBER_IS_A_PLACE)  # outside the project, so shown as given
-    line = next(number for number, text in enumerate(MEMBER_IS_A_PLACE.read_text().splitlines(), start=1)
-                if text.startswith("cgd:membership-000-frimley-slough-example"))
+    line = next(
+        number
+        for number, text in enumerate(MEMBER_IS_A_PLACE.read_text().splitlines(), start=1)
+        if text.startswith("cgd:membership-000-frimley-slough-example")
+    )
     assert lines[1] == f"  cgd:membership-000-frimley-slough-example  a cg:Membership  ({MEMBER_IS_A_PLACE}:{line})"
     assert lines[2] == "    violation org:member = cgd:place-E06000039"
     assert lines[3].strip().startswith("The member is a place, not an organisation:")
     assert lines[4].strip().startswith("hint: A place the partnership covers goes in cg:coversPlace")
-    assert lines[-1] == ("2 records checked from 1 file; does not conform: 1 record with violations "
-                         "(1 violation)")
+    assert lines[-1] == ("2 records checked from 1 file; does not conform: 1 record with violations (1 violation)")
 
 
 def test_cli_json_is_for_scripts(cli):
@@ -239,12 +265,19 @@ def test_cli_turtle_is_the_standard_shacl_report(cli):
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     (root,) = report.subjects(rdflib.RDF.type, sh.ValidationReport)
     assert report.value(root, sh.conforms) == rdflib.Literal(False)
-    (result,) = [r for r in report.objects(root, sh.result)
-                 if report.value(r, sh.sourceConstraintComponent) == sh.MinCountConstraintComponent]
-    assert report.value(result, sh.focusNode) == rdflib.URIRef("https://w3id.org/caregraph/id/funding-example-no-currency")
+    (result,) = [
+        r
+        for r in report.objects(root, sh.result)
+        if report.value(r, sh.sourceConstraintComponent) == sh.MinCountConstraintComponent
+    ]
+    assert report.value(result, sh.focusNode) == rdflib.URIRef(
+        "https://w3id.org/caregraph/id/funding-example-no-currency"
+    )
     assert report.value(result, sh.resultPath) == rdflib.URIRef("https://w3id.org/caregraph/def#currency")
     assert report.value(result, sh.resultSeverity) == sh.Violation
-    assert report.value(result, sh.sourceShape) == rdflib.URIRef("https://w3id.org/caregraph/shapes#AmountShape-currency")
+    assert report.value(result, sh.sourceShape) == rdflib.URIRef(
+        "https://w3id.org/caregraph/shapes#AmountShape-currency"
+    )
     assert report.value(result, sh.sourceConstraintComponent) == sh.MinCountConstraintComponent
     assert str(report.value(result, sh.resultMessage)).startswith("An amount needs exactly one currency")
 
@@ -310,6 +343,7 @@ def test_cli_help_teaches_by_example(cli, capsys):
 
 # --- add -----------------------------------------------------------------------------------------------------
 
+
 def test_add_writes_a_conforming_record_into_data(cli, tmp_project):
     code, out, _ = cli("add", str(VALID_ICS))
     assert code == 0, out
@@ -357,29 +391,88 @@ def test_add_refuses_what_it_cannot_place_and_paths_outside_data(cli, tmp_projec
 # --- malformed records never crash the validator ---------------------------------------------------------------
 
 _SUBJECTS = ["cgd:system-x", "cgd:org-05C", "cgd:claim-x", "cgd:quote-x", "_:b1", "[]", "<relative>", "cgd:"]
-_PREDICATES = ["a", "rdfs:label", "cg:coversPlace", "cg:coverPlace", "cg:amount", "cg:currency", "cg:gssCode",
-               "org:member", "time:hasTime", "prov:wasDerivedFrom", "prov:value", "prov:wasQuotedFrom",
-               "rdf:subject", "cg:evolvedFrom", "cg:status", "cg:shareOfPlace", "cg:waveNumber", "skos:altLabel",
-               "cg:previousName", "cg:renamed", "org:memberDuring", "cg:onsGeography", "cg:nothing"]
-_OBJECTS = ["cg:IntegratedCareSystem", "cg:Claim", "cg:Quotation", "cg:Membership", "cg:Renaming", "cg:Footprint",
-            "cg:Nope", "cgd:place-E06000039", "cgd:source-004", "cgd:month-2017-06", "cgd:month-2017-13",
-            "cgd:period-2020-01-01-to-2019-01-01", "cgd:fy-2017-19", "cgd:day-2017-02-30", "cgd:from-2022-07-01",
-            "cg:ShadowStatus", "cg:DraftStatus", '"E54000041"', '"x"@en', '""', "-1.5", "42", "true",
-            '"abc"^^xsd:decimal', '"2017-06"^^xsd:gYearMonth', '"7"^^xsd:positiveInteger', '"\\u0000"',
-            "_:b1", "[ a cg:Place ]", "( cgd:a cgd:b )", "<http://statistics.data.gov.uk/id/statistical-geography/E1>"]
-_PROLOGUE = "".join(f"@prefix {p}: <{n}> .\n" for p, n in {
-    "cg": "https://w3id.org/caregraph/def#", "cgd": "https://w3id.org/caregraph/id/", "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "skos": "http://www.w3.org/2004/02/skos/core#",
-    "time": "http://www.w3.org/2006/time#", "xsd": "http://www.w3.org/2001/XMLSchema#"}.items())
+_PREDICATES = [
+    "a",
+    "rdfs:label",
+    "cg:coversPlace",
+    "cg:coverPlace",
+    "cg:amount",
+    "cg:currency",
+    "cg:gssCode",
+    "org:member",
+    "time:hasTime",
+    "prov:wasDerivedFrom",
+    "prov:value",
+    "prov:wasQuotedFrom",
+    "rdf:subject",
+    "cg:evolvedFrom",
+    "cg:status",
+    "cg:shareOfPlace",
+    "cg:waveNumber",
+    "skos:altLabel",
+    "cg:previousName",
+    "cg:renamed",
+    "org:memberDuring",
+    "cg:onsGeography",
+    "cg:nothing",
+]
+_OBJECTS = [
+    "cg:IntegratedCareSystem",
+    "cg:Claim",
+    "cg:Quotation",
+    "cg:Membership",
+    "cg:Renaming",
+    "cg:Footprint",
+    "cg:Nope",
+    "cgd:place-E06000039",
+    "cgd:source-004",
+    "cgd:month-2017-06",
+    "cgd:month-2017-13",
+    "cgd:period-2020-01-01-to-2019-01-01",
+    "cgd:fy-2017-19",
+    "cgd:day-2017-02-30",
+    "cgd:from-2022-07-01",
+    "cg:ShadowStatus",
+    "cg:DraftStatus",
+    '"E54000041"',
+    '"x"@en',
+    '""',
+    "-1.5",
+    "42",
+    "true",
+    '"abc"^^xsd:decimal',
+    '"2017-06"^^xsd:gYearMonth',
+    '"7"^^xsd:positiveInteger',
+    '"\\u0000"',
+    "_:b1",
+    "[ a cg:Place ]",
+    "( cgd:a cgd:b )",
+    "<http://statistics.data.gov.uk/id/statistical-geography/E1>",
+]
+_PROLOGUE = "".join(
+    f"@prefix {p}: <{n}> .\n"
+    for p, n in {
+        "cg": "https://w3id.org/caregraph/def#",
+        "cgd": "https://w3id.org/caregraph/id/",
+        "org": "http://www.w3.org/ns/org#",
+        "prov": "http://www.w3.org/ns/prov#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "time": "http://www.w3.org/2006/time#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    }.items()
+)
 
-_statements = st.lists(st.tuples(st.sampled_from(_SUBJECTS), st.sampled_from(_PREDICATES),
-                                 st.sampled_from(_OBJECTS)), min_size=1, max_size=8)
-_damage = st.one_of(st.just(""), st.text(max_size=12), st.sampled_from([" .", " ;", "\"", "<", "@prefix", "}"]))
+_statements = st.lists(
+    st.tuples(st.sampled_from(_SUBJECTS), st.sampled_from(_PREDICATES), st.sampled_from(_OBJECTS)),
+    min_size=1,
+    max_size=8,
+)
+_damage = st.one_of(st.just(""), st.text(max_size=12), st.sampled_from([" .", " ;", '"', "<", "@prefix", "}"]))
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(statements=_statements, damage=_damage, fmt=st.sampled_from(["text", "json", "turtle"]))
 def test_malformed_records_never_crash_the_validator(statements, damage, fmt, cli, tmp_path):
     text = _PROLOGUE + "\n".join(f"{s} {p} {o} ." for s, p, o in statements) + damage + "\n"
@@ -393,6 +486,7 @@ def test_malformed_records_never_crash_the_validator(statements, damage, fmt, cl
 
 
 # --- the shipped graph ---------------------------------------------------------------------------------------
+
 
 def test_the_shipped_graph_validates_with_no_result_at_all(graph):
     """Source 000 gives its designations no date and source 004 names no parties to the ACO contract: the data
@@ -410,25 +504,35 @@ def test_the_shipped_graph_validates_with_no_result_at_all(graph):
 
 # --- literals as written: the same verdicts as plain pyshacl ---------------------------------------------------
 
+
 def _plain_pyshacl(data, shapes, **options) -> set[tuple]:
     import pyshacl
 
     from caregraph.namespaces import curie
 
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                    allow_infos=True, **options)
+    _, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True, **options
+    )
     out = set()
     for result in report.objects(None, sh.result):
         path = report.value(result, sh.resultPath)
-        out.add((report.value(result, sh.focusNode), curie(str(path)) if isinstance(path, rdflib.URIRef) else "",
-                 curie(str(report.value(result, sh.sourceConstraintComponent)))))
+        out.add(
+            (
+                report.value(result, sh.focusNode),
+                curie(str(path)) if isinstance(path, rdflib.URIRef) else "",
+                curie(str(report.value(result, sh.sourceConstraintComponent))),
+            )
+        )
     return out
 
 
 def _caregraph_results(report, nodes) -> set[tuple]:
-    return {(r.terms["focus"], r.path if ("/" not in r.path and not r.path.startswith("^")) else "", r.component)
-            for r in report.results if r.component and r.terms["focus"] in nodes}
+    return {
+        (r.terms["focus"], r.path if ("/" not in r.path and not r.path.startswith("^")) else "", r.component)
+        for r in report.results
+        if r.component and r.terms["focus"] in nodes
+    }
 
 
 def _as_the_build_adds_it(path: Path, base) -> list[tuple]:
@@ -441,8 +545,10 @@ def _as_the_build_adds_it(path: Path, base) -> list[tuple]:
     triples = list(record)
     for value in set(record.objects()):
         if isinstance(value, rdflib.URIRef) and periods.is_calendar_iri(str(value)):
-            triples += [(rdflib.URIRef(s), rdflib.URIRef(p), to_rdflib_term(_to_term(o)))
-                        for s, p, o in periods.describe(str(value))]
+            triples += [
+                (rdflib.URIRef(s), rdflib.URIRef(p), to_rdflib_term(_to_term(o)))
+                for s, p, o in periods.describe(str(value))
+            ]
     return [t for t in triples if t not in base]
 
 
@@ -474,8 +580,7 @@ def test_every_example_gets_the_verdicts_of_plain_pyshacl(path, context_graph, c
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*/*.ttl")), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(path, graph, rdflib_graph,
-                                                                              project):
+def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(path, graph, rdflib_graph, project):
     """The same on the shipped graph. Whole-graph pyshacl takes minutes there (bench/README.md), so it is given
     the record's nodes and the IRIs they point at as focus_nodes; pyshacl then checks a value's sh:node only
     when the value is one of those nodes, which a literal cannot be, so those results are left out."""
@@ -494,23 +599,28 @@ def test_every_example_in_the_shipped_graph_gets_the_verdicts_of_plain_pyshacl(p
             rdflib_graph.remove(triple)
     report = validate_records([path], graph)
     ours = {r for r in _caregraph_results(report, nodes)}
-    literal_nodes = {(r.terms["focus"], r.path, r.component) for r in report.results
-                     if r.component == "sh:NodeConstraintComponent" and isinstance(r.terms["value"], rdflib.Literal)}
+    literal_nodes = {
+        (r.terms["focus"], r.path, r.component)
+        for r in report.results
+        if r.component == "sh:NodeConstraintComponent" and isinstance(r.terms["value"], rdflib.Literal)
+    }
     assert ours - literal_nodes == {r for r in plain if r[0] in nodes}
 
 
-def test_a_count_written_as_a_positive_integer_gets_the_verdict_of_plain_pyshacl(cli, tmp_path, context_graph,
-                                                                              project):
+def test_a_count_written_as_a_positive_integer_gets_the_verdict_of_plain_pyshacl(cli, tmp_path, context_graph, project):
     """The shapes check whole numbers as xsd:integer; "6"^^xsd:positiveInteger is another datatype to SHACL,
     and the embedded store would have made it 6 and let it pass."""
     from caregraph.validate import project_shapes
 
     record = tmp_path / "share.ttl"
-    record.write_text(_PROLOGUE + """
+    record.write_text(
+        _PROLOGUE
+        + """
 cgd:population-share-positive-integer a cg:PopulationShare ;
     cg:numerator "1"^^xsd:nonNegativeInteger ; cg:denominator "6"^^xsd:positiveInteger ;
     cg:populationOf cgd:place-england .
-""")
+"""
+    )
     data = rdflib.Graph()
     for path in [*project.ontology_files(), CONTEXT, record]:
         data.parse(path, format="turtle")
@@ -549,7 +659,8 @@ def test_a_warning_makes_the_report_not_conform_and_fails_only_from_fail_on_warn
     document = json.loads(out)
     assert document["conforms"] is False
     assert [(r["severity"], r["shape"]) for r in document["results"]] == [
-        ("warning", "cgsh:DesignationShape-dateGiven")]
+        ("warning", "cgsh:DesignationShape-dateGiven")
+    ]
     code, out, _ = cli("validate", str(record), "--format", "turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     report = rdflib.Graph().parse(data=out, format="turtle")
@@ -575,6 +686,7 @@ def test_fail_on_is_checked():
 
 # --- the record gate: the rules of check, at validate and add -----------------------------------------------------
 
+
 def _line_of(text: str, start: str) -> int:
     return next(number for number, line in enumerate(text.splitlines(), start=1) if line.startswith(start))
 
@@ -593,12 +705,13 @@ def _both_refuse(cli, tmp_project, record: Path) -> str:
 
 def test_an_invented_quotation_is_refused(cli, tmp_project, tmp_path):
     record = tmp_path / "invented.ttl"
-    text = VALID_ICS.read_text().replace("other systems will soon be joining the programme",
-                                         "every other system joined the programme at once")
+    text = VALID_ICS.read_text().replace(
+        "other systems will soon be joining the programme", "every other system joined the programme at once"
+    )
     record.write_text(text)
     out = _both_refuse(cli, tmp_project, record)
     line = _line_of(text, "cgd:quote-004-other-systems-joining")
-    assert "cgd:quote-004-other-systems-joining  quotation: \"every other system" in out
+    assert 'cgd:quote-004-other-systems-joining  quotation: "every other system' in out
     assert f"({record}:{line})" in out
     source_file = next(p.name for p in SOURCES.glob("004_*.txt"))
     assert f"This quotation cannot be verified: the words do not occur in {source_file}." in out
@@ -609,22 +722,32 @@ def test_an_unattested_triple_is_refused(cli, tmp_project, tmp_path):
     text = VALID_ICS.read_text() + ('\ncgd:org-QWO rdfs:label "West Yorkshire ICB" .\n')
     record.write_text(text)
     out = _both_refuse(cli, tmp_project, record)
-    assert "no claim states cgd:org-QWO rdfs:label \"West Yorkshire ICB\"" in out
+    assert 'no claim states cgd:org-QWO rdfs:label "West Yorkshire ICB"' in out
     assert f"({record}:{_line_of(text, 'cgd:org-QWO rdfs:label')})" in out
 
 
-@pytest.mark.parametrize("statement, term, suggestion", [
-    ('rdfs:comnent "x"', "rdfs:comnent", "rdfs:comment"),
-    ("<http://www.w3.org/2002/07/owl#sameAss> cgd:org-QWO", "owl:sameAss", "owl:sameAs"),
-    ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#tpye> cg:Footprint", "rdf:tpye", "rdf:type"),
-    ('<http://example.org/madeUp> "z"', "<http://example.org/madeUp>", None),
-    ("a <http://w3id.org/caregraph/def#IntegratedCareSystem>",
-     "<http://w3id.org/caregraph/def#IntegratedCareSystem>", "cg:IntegratedCareSystem"),
-    ("a <https://w3id.org/caregraph/def/IntegratedCareSystem>",
-     "<https://w3id.org/caregraph/def/IntegratedCareSystem>", "cg:IntegratedCareSystem"),
-])
-def test_a_misspelt_or_unknown_term_is_refused_with_did_you_mean(statement, term, suggestion, cli, tmp_project,
-                                                                 tmp_path):
+@pytest.mark.parametrize(
+    "statement, term, suggestion",
+    [
+        ('rdfs:comnent "x"', "rdfs:comnent", "rdfs:comment"),
+        ("<http://www.w3.org/2002/07/owl#sameAss> cgd:org-QWO", "owl:sameAss", "owl:sameAs"),
+        ("<http://www.w3.org/1999/02/22-rdf-syntax-ns#tpye> cg:Footprint", "rdf:tpye", "rdf:type"),
+        ('<http://example.org/madeUp> "z"', "<http://example.org/madeUp>", None),
+        (
+            "a <http://w3id.org/caregraph/def#IntegratedCareSystem>",
+            "<http://w3id.org/caregraph/def#IntegratedCareSystem>",
+            "cg:IntegratedCareSystem",
+        ),
+        (
+            "a <https://w3id.org/caregraph/def/IntegratedCareSystem>",
+            "<https://w3id.org/caregraph/def/IntegratedCareSystem>",
+            "cg:IntegratedCareSystem",
+        ),
+    ],
+)
+def test_a_misspelt_or_unknown_term_is_refused_with_did_you_mean(
+    statement, term, suggestion, cli, tmp_project, tmp_path
+):
     record = tmp_path / "misspelt.ttl"
     text = _PROLOGUE + f"\ncgd:system-misspelt-example {statement} .\n"
     record.write_text(text)
@@ -638,8 +761,10 @@ def test_a_misspelt_or_unknown_term_is_refused_with_did_you_mean(statement, term
 
 def test_a_node_that_no_shape_checks_is_reported(cli, tmp_path):
     record = tmp_path / "unchecked.ttl"
-    record.write_text(_PROLOGUE + '\ncgd:thing-example a <http://w3id.org/caregraph/def#DesignationWave> ;\n'
-                                  '    rdfs:label "a wave with a misspelt type" .\n')
+    record.write_text(
+        _PROLOGUE + "\ncgd:thing-example a <http://w3id.org/caregraph/def#DesignationWave> ;\n"
+        '    rdfs:label "a wave with a misspelt type" .\n'
+    )
     code, out, _ = cli("validate", str(record), "--format", "json")
     assert code == 1
     shapes = {r["shape"] for r in json.loads(out)["results"] if r["focus"] == "cgd:thing-example"}
@@ -677,15 +802,20 @@ def test_a_new_source_needs_its_text_and_is_checked_against_it(cli, tmp_path):
 def test_subject_lines_follow_statements_not_mentions():
     from caregraph.validate.gate import subject_lines
 
-    text = ('@prefix cg: <https://w3id.org/caregraph/def#> .\n'
-            'PREFIX cgd: <https://w3id.org/caregraph/id/>\n'
-            '# cgd:a in a comment\n'
-            'cgd:b cg:p cgd:a ; cg:q "cgd:a. in a string" , 4.5 .\n'
-            '\n'
-            '  cgd:a cg:p [ cg:q cgd:c ] .\n'
-            '<https://w3id.org/caregraph/id/c> cg:p """long\ncgd:d . """ .\n')
-    assert subject_lines(text) == {"https://w3id.org/caregraph/id/b": 4, "https://w3id.org/caregraph/id/a": 6,
-                                   "https://w3id.org/caregraph/id/c": 7}
+    text = (
+        "@prefix cg: <https://w3id.org/caregraph/def#> .\n"
+        "PREFIX cgd: <https://w3id.org/caregraph/id/>\n"
+        "# cgd:a in a comment\n"
+        'cgd:b cg:p cgd:a ; cg:q "cgd:a. in a string" , 4.5 .\n'
+        "\n"
+        "  cgd:a cg:p [ cg:q cgd:c ] .\n"
+        '<https://w3id.org/caregraph/id/c> cg:p """long\ncgd:d . """ .\n'
+    )
+    assert subject_lines(text) == {
+        "https://w3id.org/caregraph/id/b": 4,
+        "https://w3id.org/caregraph/id/a": 6,
+        "https://w3id.org/caregraph/id/c": 7,
+    }
 
 
 def test_a_result_names_the_file_and_line_that_write_its_statement(context_graph, tmp_path):
@@ -694,8 +824,10 @@ def test_a_result_names_the_file_and_line_that_write_its_statement(context_graph
 
     prefixes = "@prefix cg: <https://w3id.org/caregraph/def#> .\n@prefix cgd: <https://w3id.org/caregraph/id/> .\n"
     first = tmp_path / "first.ttl"
-    first.write_text(prefixes + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n"
-                     'cgd:system-frimley skos:altLabel "Frimley Health and Social Care Partnership"@en .\n')
+    first.write_text(
+        prefixes + "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n"
+        'cgd:system-frimley skos:altLabel "Frimley Health and Social Care Partnership"@en .\n'
+    )
     second = tmp_path / "second.ttl"
     second.write_text(prefixes + "\n\n\n\ncgd:system-frimley\n    cg:coverPlace cgd:place-aldershot .\n")
     results = validate_records([first, second], context_graph).results

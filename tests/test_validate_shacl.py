@@ -21,16 +21,20 @@ EXAMPLES = sorted((REPO / "examples").glob("*/*.ttl"))
 def _findings(report_graph, shapes) -> list[tuple]:
     from caregraph.validate.shapes import _shape_results
 
-    return sorted((r.focus, r.path, r.value, r.component, r.severity, r.shape)
-                  for r in _shape_results(report_graph, shapes, {}, {}, None))
+    return sorted(
+        (r.focus, r.path, r.value, r.component, r.severity, r.shape)
+        for r in _shape_results(report_graph, shapes, {}, {}, None)
+    )
 
 
 def _both(data_graph, shapes) -> tuple[list[tuple], list[tuple]]:
     """(the engine's findings, pyshacl's findings)."""
     from caregraph.validate.shacl import run_shacl
 
-    return (_findings(run_shacl(data_graph, shapes, fast=True)[1], shapes),
-            _findings(run_shacl(data_graph, shapes)[1], shapes))
+    return (
+        _findings(run_shacl(data_graph, shapes, fast=True)[1], shapes),
+        _findings(run_shacl(data_graph, shapes)[1], shapes),
+    )
 
 
 def _from_the_store(store, shapes) -> list[tuple]:
@@ -58,9 +62,19 @@ def test_the_engine_finds_what_pyshacl_finds_on_every_example(context_graph):
 
     def findings(engine):  # each reading of a file names its blank nodes anew
         blank = re.compile(r"_:\w+")
-        return sorted((r.file, blank.sub("_:b", r.focus), r.path, blank.sub("_:b", r.value), r.component,
-                       r.severity, r.shape, r.message)
-                      for r in validate_records(EXAMPLES, context_graph, engine=engine).results)
+        return sorted(
+            (
+                r.file,
+                blank.sub("_:b", r.focus),
+                r.path,
+                blank.sub("_:b", r.value),
+                r.component,
+                r.severity,
+                r.shape,
+                r.message,
+            )
+            for r in validate_records(EXAMPLES, context_graph, engine=engine).results
+        )
 
     reference = findings("pyshacl")
     assert len({r[0] for r in reference}) == len(list((REPO / "examples" / "invalid").glob("*.ttl")))
@@ -102,7 +116,8 @@ def test_a_plain_literal_and_an_xsd_string_are_the_same_value(written, tmp_path)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     assert _from_the_store(store, shapes) == reference
     assert [(focus, component) for focus, _, _, component, _, _ in found] == [
-        ("<http://example.org/c>", "sh:InConstraintComponent")]
+        ("<http://example.org/c>", "sh:InConstraintComponent")
+    ]
 
 
 def test_shapes_the_engine_cannot_use_are_bad_input(tmp_path):
@@ -115,7 +130,8 @@ def test_shapes_the_engine_cannot_use_are_bad_input(tmp_path):
     shapes_file.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
         <http://example.org/Shape> a sh:NodeShape ; sh:targetNode <http://example.org/a> ;
             sh:property [ sh:path <http://example.org/p> ; sh:minCount "many" ] .""")
-    data = to_rdflib_graph([ox.Triple(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"),
-                                      ox.Literal("x"))])
+    data = to_rdflib_graph(
+        [ox.Triple(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("x"))]
+    )
     with pytest.raises(InputError, match="the shapes cannot be used"):
         run_shacl(data, load_shapes([shapes_file]), fast=True)

@@ -18,12 +18,18 @@ from caregraph.web.app import create_app
 FORMS = "SELECT ?form ?label WHERE { ?form rdfs:subClassOf cg:Partnership ; rdfs:label ?label }"
 # A query that takes seconds on the graph (every triple paired with every concept): long past a tiny time limit.
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?concept a skos:Concept }"
-RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-                "text/csv": ox.QueryResultsFormat.CSV,
-                "text/tab-separated-values": ox.QueryResultsFormat.TSV}
-RDF_TYPES = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-             "application/ld+json": ox.RdfFormat.JSON_LD, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+RDF_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +50,7 @@ def _triples(response) -> QueryResult:
 
 # --- /sparql -----------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("media_type", RESULT_TYPES)
 def test_select_results_are_negotiated_and_hold_the_embedded_rows(client, graph, media_type):
     response = client.get("/sparql", params={"query": FORMS}, headers={"Accept": media_type})
@@ -54,7 +61,8 @@ def test_select_results_are_negotiated_and_hold_the_embedded_rows(client, graph,
     if media_type == "text/csv":  # CSV results carry no term types: compare the text of each value
         rows = list(csv.DictReader(response.text.splitlines()))
         assert sorted((r["form"], r["label"]) for r in rows) == sorted(
-            (r["form"], r["label"]) for r in expected.records())
+            (r["form"], r["label"]) for r in expected.records()
+        )
     else:
         assert _results(response).same_values(expected)
 
@@ -113,11 +121,15 @@ def test_an_unknown_prefix_is_400_and_says_so(client):
     assert response.status_code == 400 and "prefix" in response.text.lower()
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"method": "POST", "data": {"update": "DROP ALL"}},
-    {"method": "POST", "content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
-    {"method": "GET", "params": {"update": "CLEAR DEFAULT"}},
-], ids=["form-update", "update-body", "get-update"])
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {"method": "POST", "content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        {"method": "GET", "params": {"update": "CLEAR DEFAULT"}},
+    ],
+    ids=["form-update", "update-body", "get-update"],
+)
 def test_updates_are_refused_with_403(client, graph, request_kwargs):
     before = len(graph)
     method = request_kwargs.pop("method")
@@ -172,6 +184,7 @@ def test_the_time_limit_must_be_positive(graph):
 
 # --- stored queries ----------------------------------------------------------------------------------------------
 
+
 def test_the_catalogue_lists_every_stored_query_as_html(client):
     response = client.get("/queries", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
@@ -186,24 +199,28 @@ def test_the_catalogue_as_json_names_each_query_and_its_parameters(client):
     assert sorted(entries) == sorted(library())
     scheme = entries["concepts-of-scheme"]
     declared = stored("concepts-of-scheme").parameters["scheme"]  # the file's '#+ param:' line
-    assert scheme["parameters"] == [{"name": "scheme", "type": "iri", "default": declared.default,
-                                     "description": declared.description}]
+    assert scheme["parameters"] == [
+        {"name": "scheme", "type": "iri", "default": declared.default, "description": declared.description}
+    ]
     assert scheme["url"] == "http://testserver/queries/concepts-of-scheme"
 
 
 def test_a_stored_query_with_a_parameter_gives_the_command_lines_csv(client, run_cli):
     code, out, _ = run_cli("query", "concepts-of-scheme", "--param", "scheme=cg:IntegrationScheme", "--format", "csv")
-    response = client.get("/queries/concepts-of-scheme", params={"scheme": "cg:IntegrationScheme"},
-                          headers={"Accept": "text/csv"})
+    response = client.get(
+        "/queries/concepts-of-scheme", params={"scheme": "cg:IntegrationScheme"}, headers={"Accept": "text/csv"}
+    )
     assert code == 0 and response.status_code == 200
     assert response.text.replace("\r\n", "\n") == out.replace("\r\n", "\n") and out.count("\n") > 2
 
 
 def test_a_repeated_parameter_gives_one_values_row_each_as_on_the_command_line(client, run_cli):
-    code, out, _ = run_cli("query", "kinds-of", "--param", "class=cg:Provider", "--param", "class=cg:Commissioner",
-                           "--format", "tsv")
-    response = client.get("/queries/kinds-of?class=cg:Provider&class=cg:Commissioner",
-                          headers={"Accept": "text/tab-separated-values"})
+    code, out, _ = run_cli(
+        "query", "kinds-of", "--param", "class=cg:Provider", "--param", "class=cg:Commissioner", "--format", "tsv"
+    )
+    response = client.get(
+        "/queries/kinds-of?class=cg:Provider&class=cg:Commissioner", headers={"Accept": "text/tab-separated-values"}
+    )
     assert code == 0 and response.text == out
 
 
@@ -240,6 +257,7 @@ def test_openapi_describes_every_stored_query_with_its_parameters(client):
 
 # --- the editor, the dataset description, CORS -------------------------------------------------------------------
 
+
 def test_the_editor_offers_every_stored_query_from_files_served_here(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -259,30 +277,42 @@ def test_the_dataset_description_counts_the_graph_and_names_its_sources(client, 
     description.load(response.content, format=ox.RdfFormat.TURTLE)
 
     def values(predicate: str) -> list:
-        return [q.object for q in description.quads_for_pattern(ox.NamedNode("https://w3id.org/caregraph/id/dataset"),
-                                                                   ox.NamedNode(predicate), None)]
+        return [
+            q.object
+            for q in description.quads_for_pattern(
+                ox.NamedNode("https://w3id.org/caregraph/id/dataset"), ox.NamedNode(predicate), None
+            )
+        ]
 
     void, dcterms = "http://rdfs.org/ns/void#", "http://purl.org/dc/terms/"
-    assert values(void + "triples") == [ox.Literal(str(len(graph)), datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer"))]
+    assert values(void + "triples") == [
+        ox.Literal(str(len(graph)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    ]
     assert values(dcterms + "license") == [ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")]
     assert values(void + "sparqlEndpoint") == [ox.NamedNode("http://testserver/sparql")]
     sources = {s.value.rsplit("/", 1)[1] for s in values(dcterms + "source")}
     texts = {path.name[:3] for path in project.sources_dir().glob("[0-9][0-9][0-9]_*.txt")}
     assert {f"source-{number}" for number in texts} <= sources
     # the ICB partition counts the boards of the RCPCH file, one row each
-    with open(project.reference_dir / "extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv",
-              newline="") as handle:
+    with open(
+        project.reference_dir / "extracted__rcpch__rcpch-nhs-organisations__integrated_care_boards.csv", newline=""
+    ) as handle:
         boards = len(list(csv.DictReader(handle)))
-    [partition] = [q.subject for q in description.quads_for_pattern(
-        None, ox.NamedNode(void + "class"), ox.NamedNode("https://w3id.org/caregraph/def#IntegratedCareBoard"))]
+    [partition] = [
+        q.subject
+        for q in description.quads_for_pattern(
+            None, ox.NamedNode(void + "class"), ox.NamedNode("https://w3id.org/caregraph/def#IntegratedCareBoard")
+        )
+    ]
     counts = [q.object.value for q in description.quads_for_pattern(partition, ox.NamedNode(void + "entities"), None)]
     assert counts == [str(boards)]
 
 
 def test_cors_is_off_unless_an_origin_is_given(graph, client):
     headers = {"Origin": "https://example.org", "Access-Control-Request-Method": "POST"}
-    assert "access-control-allow-origin" not in client.get("/queries", headers={"Origin": "https://example.org"}).headers
+    assert (
+        "access-control-allow-origin" not in client.get("/queries", headers={"Origin": "https://example.org"}).headers
+    )
     with TestClient(create_app(graph, cors="https://example.org")) as open_client:
         preflight = open_client.options("/sparql", headers=headers)
         assert preflight.status_code == 200
@@ -306,14 +336,17 @@ def test_the_editor_gets_each_stored_query_as_sparql_that_needs_no_predeclared_p
     assert text.endswith(stored(name).source)
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE {\n  ?s a cg:Footprint .\n  service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE {\n  ?s a cg:Footprint .\n  service silent <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    ],
+)
 def test_a_federated_query_is_refused_before_it_runs(client, query):
     response = client.get("/sparql", params={"query": query})
     assert response.status_code == 400
-    assert response.text.startswith(f"query:{query[:query.lower().index('service')].count(chr(10)) + 1}: SERVICE")
+    assert response.text.startswith(f"query:{query[: query.lower().index('service')].count(chr(10)) + 1}: SERVICE")
 
 
 def test_service_in_a_string_a_variable_or_a_comment_is_no_service_clause(client):
@@ -323,8 +356,9 @@ def test_service_in_a_string_a_variable_or_a_comment_is_no_service_clause(client
 
 
 def test_a_query_body_and_a_query_field_together_are_refused(client):
-    response = client.post("/sparql?query=ASK%7B%7D", content=FORMS.encode(),
-                           headers={"Content-Type": "application/sparql-query"})
+    response = client.post(
+        "/sparql?query=ASK%7B%7D", content=FORMS.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert response.status_code == 400 and "exactly one" in response.text
 
 
@@ -332,8 +366,13 @@ def test_a_body_past_the_limit_is_413_before_it_is_read_whole(client):
     from caregraph.web.protocol import MAX_BODY_BYTES
 
     padding = "#" * MAX_BODY_BYTES
-    response = client.post("/sparql", content=(padding + "\nASK {}").encode(),
-                           headers={"Content-Type": "application/sparql-query"})
+    response = client.post(
+        "/sparql", content=(padding + "\nASK {}").encode(), headers={"Content-Type": "application/sparql-query"}
+    )
     assert response.status_code == 413
-    assert client.post("/sparql", content=("#" * 1000 + "\nASK {}").encode(),
-                       headers={"Content-Type": "application/sparql-query"}).status_code == 200
+    assert (
+        client.post(
+            "/sparql", content=("#" * 1000 + "\nASK {}").encode(), headers={"Content-Type": "application/sparql-query"}
+        ).status_code
+        == 200
+    )

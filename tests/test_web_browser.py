@@ -44,8 +44,11 @@ def test_follow_who_says_so_from_an_entity_to_its_source(server, browser, artifa
 
     (text,) = sources_dir.glob("002_*.txt")
     words = re.search(r"Berkshire West \([^)]*\)", text.read_text(encoding="utf-8")).group(0)
-    link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "ul.who-says-so a.source")
-                if urlsplit(a.get_attribute("href")).path == "/sources/source-002")
+    link = next(
+        a
+        for a in browser.find_elements(By.CSS_SELECTOR, "ul.who-says-so a.source")
+        if urlsplit(a.get_attribute("href")).path == "/sources/source-002"
+    )
     target = urlsplit(link.get_attribute("href")).fragment
     link.click()
 

@@ -17,9 +17,13 @@ def small_graph(project):
     from caregraph.graph import CareGraph
 
     data = project.data_dir
-    files = [*project.ontology_files(), *sorted((data / "sources").glob("*.ttl")),
-             data / "areas" / "system-berkshire-west.ttl", data / "places.ttl",
-             *sorted((data / "organisations").glob("*.ttl"))]
+    files = [
+        *project.ontology_files(),
+        *sorted((data / "sources").glob("*.ttl")),
+        data / "areas" / "system-berkshire-west.ttl",
+        data / "places.ttl",
+        *sorted((data / "organisations").glob("*.ttl")),
+    ]
     return CareGraph.from_files(files, project=project)
 
 

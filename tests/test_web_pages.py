@@ -80,6 +80,7 @@ def source_text(sources_dir, number: str) -> str:
 
 # --- entities ----------------------------------------------------------------------------------------------------
 
+
 def test_berkshire_west_shows_its_names_places_and_the_words_of_000_001_002(client, sources_dir):
     response = client.get("/id/system-berkshire-west")
     assert response.status_code == 200
@@ -107,11 +108,15 @@ def test_a_contested_claim_is_shown_as_claimed_not_asserted(client, project):
         if "reference" not in path.parts:
             data.parse(path, format="turtle")
     rdf = rdflib.RDF
-    contested = next((s, p, o) for claim in data.subjects(rdf.type, rdflib.URIRef(CG + "Claim"))
-                     for s, p, o in [(data.value(claim, rdf.subject), data.value(claim, rdf.predicate),
-                                      data.value(claim, rdf.object))]
-                     if str(s).startswith(CGD) and (s, p, o) not in data)
-    response = client.get("/id/" + str(contested[0])[len(CGD):])
+    contested = next(
+        (s, p, o)
+        for claim in data.subjects(rdf.type, rdflib.URIRef(CG + "Claim"))
+        for s, p, o in [
+            (data.value(claim, rdf.subject), data.value(claim, rdf.predicate), data.value(claim, rdf.object))
+        ]
+        if str(s).startswith(CGD) and (s, p, o) not in data
+    )
+    response = client.get("/id/" + str(contested[0])[len(CGD) :])
     assert response.status_code == 200
     assert "claimed by a source, not asserted" in Page(response.text).text
 
@@ -131,18 +136,26 @@ def test_entity_description_is_negotiated(client, sources_dir):
     assert jsonld.headers["content-type"].startswith("application/ld+json")
     assert {q.triple for q in ox.parse(jsonld.content, format=ox.RdfFormat.JSON_LD)} == set(triples)
 
-    browser = client.get("/id/system-berkshire-west",
-                         headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    browser = client.get(
+        "/id/system-berkshire-west",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert browser.headers["content-type"].startswith("text/html")
-    assert client.get("/id/system-berkshire-west", headers={"Accept": "*/*"}).headers["content-type"].startswith(
-        "text/html")
+    assert (
+        client.get("/id/system-berkshire-west", headers={"Accept": "*/*"})
+        .headers["content-type"]
+        .startswith("text/html")
+    )
 
 
-@pytest.mark.parametrize("path, meant", [
-    ("/id/system-berkshire-wst", "/id/system-berkshire-west"),
-    ("/def/IntegratedCareBord", "/def/IntegratedCareBoard"),
-    ("/sources/source-0000", "/sources/source-000"),
-])
+@pytest.mark.parametrize(
+    "path, meant",
+    [
+        ("/id/system-berkshire-wst", "/id/system-berkshire-west"),
+        ("/def/IntegratedCareBord", "/def/IntegratedCareBoard"),
+        ("/sources/source-0000", "/sources/source-000"),
+    ],
+)
 def test_an_unknown_name_is_404_with_did_you_mean(client, path, meant):
     response = client.get(path)
     assert response.status_code == 404
@@ -179,12 +192,11 @@ def test_the_records_pointing_at_an_entity_are_paged(client, project):
         data.parse(path, format="turtle")
     pointing = defaultdict(set)
     for s, p, o in data:
-        if isinstance(s, rdflib.URIRef) and str(o).startswith(CGD) and p not in (rdflib.RDF.subject,
-                                                                                 rdflib.RDF.object):
+        if isinstance(s, rdflib.URIRef) and str(o).startswith(CGD) and p not in (rdflib.RDF.subject, rdflib.RDF.object):
             pointing[str(o)].add((s, p))
     entity, records = max(sorted(pointing.items()), key=lambda item: len(item[1]))
     assert len(records) > PAGE_SIZE, "the test needs an entity with more than a page of records"
-    local, pages = entity[len(CGD):], -(-len(records) // PAGE_SIZE)
+    local, pages = entity[len(CGD) :], -(-len(records) // PAGE_SIZE)
     first = Page(client.get(f"/id/{local}").text)
     assert f"page 1 of {pages} ({len(records)} records)" in first.text
     assert (f"/id/{local}?page=2", "next →") in first.links
@@ -195,6 +207,7 @@ def test_the_records_pointing_at_an_entity_are_paged(client, project):
 
 # --- the vocabulary ----------------------------------------------------------------------------------------------
 
+
 def test_integrated_care_board_is_documented(client, ontology, project):
     term = rdflib.URIRef(CG + "IntegratedCareBoard")
     response = client.get("/def/IntegratedCareBoard")
@@ -203,7 +216,7 @@ def test_integrated_care_board_is_documented(client, ontology, project):
     assert str(ontology.value(term, rdflib.RDFS.label)) in page.text
     assert " ".join(str(ontology.value(term, rdflib.URIRef(SKOS + "definition"))).split()) in page.text
     for source in ontology.objects(term, rdflib.DCTERMS.source):
-        assert "/sources/" + str(source)[len(CGD):] in [href for href, _ in page.links]
+        assert "/sources/" + str(source)[len(CGD) :] in [href for href, _ in page.links]
     for parent in ontology.objects(term, rdflib.RDFS.subClassOf):
         label = str(ontology.value(parent, rdflib.RDFS.label))
         assert label in [text for _, text in page.links]
@@ -218,9 +231,12 @@ def test_a_term_page_lists_the_shapes_that_constrain_it(client, project):
     shapes = rdflib.Graph()
     for path in project.shape_files():
         shapes.parse(path, format="turtle")
-    shape, target = next((s, t) for s, t in sorted(shapes.subject_objects(rdflib.URIRef(SH + "targetClass")))
-                         if str(t).startswith(CG) and isinstance(s, rdflib.URIRef))
-    page = Page(client.get("/def/" + str(target)[len(CG):]).text)
+    shape, target = next(
+        (s, t)
+        for s, t in sorted(shapes.subject_objects(rdflib.URIRef(SH + "targetClass")))
+        if str(t).startswith(CG) and isinstance(s, rdflib.URIRef)
+    )
+    page = Page(client.get("/def/" + str(target)[len(CG) :]).text)
     assert "cgsh:" + str(shape).split("#", 1)[1] in page.text
 
 
@@ -228,22 +244,30 @@ def test_the_vocabulary_lists_every_term_and_draws_the_main_classes(client, onto
     response = client.get("/def")
     assert response.status_code == 200
     page = Page(response.text)
-    declared = {str(t) for kind in (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
-                for t in ontology.subjects(rdflib.RDF.type, kind) if str(t).startswith(CG)}
+    declared = {
+        str(t)
+        for kind in (rdflib.OWL.Class, rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty)
+        for t in ontology.subjects(rdflib.RDF.type, kind)
+        if str(t).startswith(CG)
+    }
     linked = {href for href, _ in page.links}
-    assert {"/def/" + t[len(CG):] for t in declared} <= linked
+    assert {"/def/" + t[len(CG) :] for t in declared} <= linked
     svg = re.search(r"<svg.*?</svg>", response.text, re.S).group(0)
     # An arrow for each object property between two caregraph classes: one of them, read from the ontology.
     domain, rng = rdflib.RDFS.domain, rdflib.RDFS.range
-    related = next(p for p in sorted(ontology.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty))
-                   if str(ontology.value(p, domain) or "").startswith(CG)
-                   and str(ontology.value(p, rng) or "").startswith(CG)
-                   and ontology.value(p, domain) != ontology.value(p, rng))
-    assert f'href="/def/{str(related)[len(CG):]}"' in svg
-    assert f'href="/def/{str(ontology.value(related, domain))[len(CG):]}"' in svg
+    related = next(
+        p
+        for p in sorted(ontology.subjects(rdflib.RDF.type, rdflib.OWL.ObjectProperty))
+        if str(ontology.value(p, domain) or "").startswith(CG)
+        and str(ontology.value(p, rng) or "").startswith(CG)
+        and ontology.value(p, domain) != ontology.value(p, rng)
+    )
+    assert f'href="/def/{str(related)[len(CG) :]}"' in svg
+    assert f'href="/def/{str(ontology.value(related, domain))[len(CG) :]}"' in svg
 
 
 # --- sources -----------------------------------------------------------------------------------------------------
+
 
 def test_a_source_page_shows_every_quotation_in_the_order_of_the_text(client, sources_dir):
     from caregraph.provenance import normalise
@@ -270,7 +294,7 @@ def test_a_long_source_is_paged(client, project):
         by_source.setdefault(source, set()).add(quote)
     source, quotes = max(by_source.items(), key=lambda item: len(item[1]))
     assert len(quotes) > PAGE_SIZE
-    local = str(source)[len(CGD):]
+    local = str(source)[len(CGD) :]
     first = Page(client.get(f"/sources/{local}").text)
     assert len(first.quotes) == PAGE_SIZE
     pages = -(-len(quotes) // PAGE_SIZE)
@@ -296,13 +320,25 @@ def test_every_page_query_parses_and_declares_its_parameters():
         query = page_query(name)
         assert query.summary and query.description, name
         for parameter in query.parameters.values():
-            given, bound = (["cgd:a", "cgd:b"], "<https://w3id.org/caregraph/id/b>") if parameter.type == "iri" else (
-                ["a", "b"], '"b"')
+            given, bound = (
+                (["cgd:a", "cgd:b"], "<https://w3id.org/caregraph/id/b>")
+                if parameter.type == "iri"
+                else (["a", "b"], '"b"')
+            )
             assert query.bind({parameter.name: given}).count(bound) == 1, name
 
 
-@pytest.mark.parametrize("local", ["system-berkshire-west", "designation-001-berkshire-west", "org-nhs-providers",
-                                   "org-nhs-england", "footprint-E54000005", "agreement-acs-mou"])
+@pytest.mark.parametrize(
+    "local",
+    [
+        "system-berkshire-west",
+        "designation-001-berkshire-west",
+        "org-nhs-providers",
+        "org-nhs-england",
+        "footprint-E54000005",
+        "agreement-acs-mou",
+    ],
+)
 def test_who_says_so_on_a_page_is_what_the_provenance_rules_say(graph, local):
     """The pages find who says so with their own queries; caregraph.provenance, which `caregraph check` uses to
     find unattested triples, must agree on every statement a page shows."""

@@ -43,8 +43,9 @@ def test_every_stored_query_on_the_web_gives_the_command_lines_output(name, care
 
 
 def test_a_bound_parameter_on_the_web_gives_the_command_lines_output(caregraph_server, run_cli):
-    code, out, _ = run_cli("query", "partnership-of-ccg", "--param", "ccg=02N", "--param", "day=2018-06-30",
-                           "--format", "tsv")
+    code, out, _ = run_cli(
+        "query", "partnership-of-ccg", "--param", "ccg=02N", "--param", "day=2018-06-30", "--format", "tsv"
+    )
     query = urllib.parse.urlencode({"ccg": "02N", "day": "2018-06-30"})
     body = _get(caregraph_server + f"queries/partnership-of-ccg?{query}", "text/tab-separated-values")
     assert code == 0 and body.decode() == out and out.count("\n") >= 2
@@ -58,8 +59,13 @@ def test_other_requests_are_answered_while_a_long_query_runs(caregraph_server):
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
     try:
         connection.request("GET", "/sparql?" + slow, headers={"Accept": "text/csv"})
-        quick = [_get(caregraph_server + "sparql?query=ASK%7Bcg%3AIntegratedCareBoard%20a%20owl%3AClass%7D",
-                      "application/sparql-results+json") for _ in range(3)]
+        quick = [
+            _get(
+                caregraph_server + "sparql?query=ASK%7Bcg%3AIntegratedCareBoard%20a%20owl%3AClass%7D",
+                "application/sparql-results+json",
+            )
+            for _ in range(3)
+        ]
         readable, _, _ = select.select([connection.sock], [], [], 0)
         long_answer = connection.getresponse()
         body = long_answer.read()

@@ -16,6 +16,7 @@ from caregraph.query import library, run_embedded, stored
 
 pytestmark = pytest.mark.server
 
+
 def test_the_editor_runs_a_stored_query_and_shows_its_rows(browser, caregraph_server, graph, tmp_path_factory):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as shown
@@ -28,12 +29,16 @@ def test_the_editor_runs_a_stored_query_and_shows_its_rows(browser, caregraph_se
     browser.get(caregraph_server)
     wait.until(shown.presence_of_element_located((By.CSS_SELECTOR, ".yasqe .CodeMirror")))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="partnership-forms"]').click()
-    tab = wait.until(shown.visibility_of_element_located(
-        (By.XPATH, f'//*[contains(@class, "tab") and contains(@class, "active")]//*[text()="{query.summary}"]')))
+    tab = wait.until(
+        shown.visibility_of_element_located(
+            (By.XPATH, f'//*[contains(@class, "tab") and contains(@class, "active")]//*[text()="{query.summary}"]')
+        )
+    )
     assert tab.text == query.summary
     panel = browser.find_element(By.CSS_SELECTOR, ".tabPanel.active")
     assert "SELECT" in browser.execute_script(
-        "return arguments[0].querySelector('.CodeMirror').CodeMirror.getValue()", panel)
+        "return arguments[0].querySelector('.CodeMirror').CodeMirror.getValue()", panel
+    )
     panel.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
     wait.until(lambda _: len(panel.find_elements(By.CSS_SELECTOR, ".yasr table.dataTable tbody tr")) > 0)
 
@@ -70,8 +75,10 @@ def test_the_editor_runs_every_stored_query(browser, caregraph_server, graph):
     expected = {}
     for name in library():
         result = run_embedded(graph, stored(name).bind())
-        expected[name] = ("Response" if result.kind == "ask" else
-                          f"{len(result)} result{'' if len(result) == 1 else 's'}", [])
+        expected[name] = (
+            "Response" if result.kind == "ask" else f"{len(result)} result{'' if len(result) == 1 else 's'}",
+            [],
+        )
     assert reported == expected
     assert [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
 
@@ -80,13 +87,18 @@ def _active_panel(summary: str, driver):
     """The active tab's panel once the active tab is the query's, else None: a condition to wait for."""
     from selenium.webdriver.common.by import By
 
-    return next((p for p in driver.find_elements(By.CSS_SELECTOR, ".tabPanel.active")
-                 if summary in driver.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text), None)
+    return next(
+        (
+            p
+            for p in driver.find_elements(By.CSS_SELECTOR, ".tabPanel.active")
+            if summary in driver.find_element(By.CSS_SELECTOR, ".tabsList .tab.active").text
+        ),
+        None,
+    )
 
 
 def _response_chip(panel, driver):
     """The text of the panel's response chip once it gives the count and the time ("… in …"), else None."""
     from selenium.webdriver.common.by import By
 
-    return next((c.text for c in panel.find_elements(By.CSS_SELECTOR, ".yasr_response_chip") if " in " in c.text),
-                None)
+    return next((c.text for c in panel.find_elements(By.CSS_SELECTOR, ".yasr_response_chip") if " in " in c.text), None)

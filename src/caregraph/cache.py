@@ -147,8 +147,10 @@ class Sources:
         return True, touched
 
     def records(self) -> list[_FileRecord]:
-        return [_FileRecord.of(path, str(path), stat, self.digest(i))
-                for i, (path, stat) in enumerate(zip(self.files, self.stats, strict=True))]
+        return [
+            _FileRecord.of(path, str(path), stat, self.digest(i))
+            for i, (path, stat) in enumerate(zip(self.files, self.stats, strict=True))
+        ]
 
     def entry_name(self) -> str:
         """The folder name of the entry for these contents: a checksum of caregraph's version and each file's
@@ -158,8 +160,9 @@ class Sources:
 
 
 def _store_records(store: Path) -> list[_FileRecord]:
-    return [_FileRecord.of(path, path.name, path.stat(), digest(path))
-            for path in sorted(store.iterdir()) if path.is_file()]
+    return [
+        _FileRecord.of(path, path.name, path.stat(), digest(path)) for path in sorted(store.iterdir()) if path.is_file()
+    ]
 
 
 def store_damage(entry: Path, records: list[_FileRecord], *, read_all: bool = False) -> tuple[str | None, bool]:
@@ -173,8 +176,9 @@ def store_damage(entry: Path, records: list[_FileRecord], *, read_all: bool = Fa
     expected = sorted(r.name for r in records)
     if present != expected:
         missing = sorted(set(expected) - set(present))
-        return (f"file {missing[0]} is missing" if missing
-                else f"unexpected file {sorted(set(present) - set(expected))[0]}"), False
+        return (
+            f"file {missing[0]} is missing" if missing else f"unexpected file {sorted(set(present) - set(expected))[0]}"
+        ), False
     touched = False
     for record in records:
         path = store / record.name
@@ -198,11 +202,13 @@ def entries(root: Path) -> list[Path]:
         found = [p for p in root.iterdir() if not p.name.startswith(".") and p.is_dir()]
     except OSError:
         return []
+
     def used(path: Path) -> float:
         try:
             return path.stat().st_mtime
         except OSError:
             return 0.0
+
     return sorted(found, key=used, reverse=True)
 
 
@@ -240,9 +246,13 @@ def _refresh(entry: Path, sources: Sources, stamp: Stamp) -> None:
     them; best effort."""
     from .files import atomic_write
 
-    fresh = Stamp(sources.records(), [_FileRecord.of(entry / "store" / r.name, r.name,
-                                                     (entry / "store" / r.name).stat(), r.digest)
-                                      for r in stamp.store])
+    fresh = Stamp(
+        sources.records(),
+        [
+            _FileRecord.of(entry / "store" / r.name, r.name, (entry / "store" / r.name).stat(), r.digest)
+            for r in stamp.store
+        ],
+    )
     try:
         atomic_write(entry / STAMP, fresh.text().encode())
     except Exception:  # noqa: BLE001 — a cache that cannot be refreshed is only read again next time

@@ -60,23 +60,34 @@ class _Context:
 
 # --- stored (SPARQL) checks ------------------------------------------------------------------------------------
 
+
 def _read_stored_check(path: Path) -> Check:
     text = path.read_text(encoding="utf-8")
     fields = parse_header(text, str(path), CHECK_FIELDS, required=("summary", "severity", "fix"), kind="check").fields
     if fields["severity"] not in SEVERITIES:
         raise ParseError(path, f"severity {fields['severity']!r} is not one of {', '.join(SEVERITIES)}")
-    return Check(path.stem, fields["summary"], fields["severity"], fields["fix"], fields.get("description", ""),
-                 sparql=text)
+    return Check(
+        path.stem, fields["summary"], fields["severity"], fields["fix"], fields.get("description", ""), sparql=text
+    )
 
 
 def _finding(check: Check, entity, prop=None, value=None, detail: str = "") -> Result:
     """One finding of ``check`` as a result of the report; terms are shown as `validate` shows them."""
+
     def text(term) -> str:
         return term if isinstance(term, str) else term_text(term, as_written=True)
 
-    return Result(focus=text(entity), label="", path=text(prop), value=text(value),
-                  message=check.summary + (f": {detail}" if detail else ""), severity=check.severity,
-                  hint=check.fix, shape=check.name, component="")
+    return Result(
+        focus=text(entity),
+        label="",
+        path=text(prop),
+        value=text(value),
+        message=check.summary + (f": {detail}" if detail else ""),
+        severity=check.severity,
+        hint=check.fix,
+        shape=check.name,
+        component="",
+    )
 
 
 def _run_stored(check: Check, sparql: str, context: _Context) -> Iterable[Result]:
@@ -90,6 +101,7 @@ def _run_stored(check: Check, sparql: str, context: _Context) -> Iterable[Result
 
 
 # --- checks in Python -----------------------------------------------------------------------------------------
+
 
 def _undeclared_terms(context: _Context) -> Iterable[Result]:
     """Terms of caregraph's or a reused vocabulary's namespace that the ontology does not declare."""
@@ -107,8 +119,11 @@ def _undeclared_terms(context: _Context) -> Iterable[Result]:
     for iri in sorted(used):
         close = vocabulary.undeclared(iri)
         if close is not None:
-            yield _finding(_PYTHON_CHECKS["undeclared-term"], curie(iri),
-                           detail=f"used in {used[iri]}" + (f"; did you mean {' or '.join(close)}?" if close else ""))
+            yield _finding(
+                _PYTHON_CHECKS["undeclared-term"],
+                curie(iri),
+                detail=f"used in {used[iri]}" + (f"; did you mean {' or '.join(close)}?" if close else ""),
+            )
 
 
 def _unattested_triples(context: _Context) -> Iterable[Result]:
@@ -127,35 +142,69 @@ def _quotations(context: _Context) -> Iterable[Result]:
         return
     _, problems = verify_quotations(context.graph.store, context.sources_dir, context.project.reference_dir)
     for problem in problems:
-        yield _finding(_PYTHON_CHECKS["quotation-not-in-source"], ox.NamedNode(problem.quotation),
-                       ox.NamedNode(PROV + "value"), ox.Literal(problem.text[:80]), detail=problem.message)
+        yield _finding(
+            _PYTHON_CHECKS["quotation-not-in-source"],
+            ox.NamedNode(problem.quotation),
+            ox.NamedNode(PROV + "value"),
+            ox.Literal(problem.text[:80]),
+            detail=problem.message,
+        )
 
 
 def _reasoner(context: _Context) -> Iterable[Result]:
     """Materialise the OWL 2 RL closure; an individual in two disjoint classes or in owl:Nothing is an error."""
     for problem in inconsistencies(materialise(context.graph.triples())):
-        yield _finding(_PYTHON_CHECKS["reasoner-inconsistency"], curie(problem.individual), "rdf:type",
-                       " and ".join(curie(c) for c in problem.classes))
+        yield _finding(
+            _PYTHON_CHECKS["reasoner-inconsistency"],
+            curie(problem.individual),
+            "rdf:type",
+            " and ".join(curie(c) for c in problem.classes),
+        )
 
 
-_PYTHON_CHECKS: dict[str, Check] = {check.name: check for check in [
-    Check("undeclared-term", "A term of caregraph's or a reused vocabulary's namespace is not declared", "violation",
-          "Declare the term in the ontology (cg:) or ontology/external.ttl, or correct its spelling.",
-          "Every cg:, org:, prov:, time:, skos:, dcterms:, foaf:, schema: and dcat: term used in the graph, the "
-          "shapes or the stored queries must be declared.", function=_undeclared_terms),
-    Check("unattested-triple", "A triple of data/ is not attested by a source", "violation",
-          "Add a cg:Claim reifying the triple, or make its subject a sourced record, derived from a quotation.",
-          "Every statement needs a source and a verbatim quotation (data/README.md).", function=_unattested_triples),
-    Check("blank-node-in-data", "data/ contains a blank node", "violation",
-          "Give the node an IRI under cgd:, so claims can point at it and exports stay deterministic.",
-          function=_blank_nodes),
-    Check("quotation-not-in-source", "A quotation does not occur in its source", "violation",
-          "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ).",
-          function=_quotations),
-    Check("reasoner-inconsistency", "The OWL 2 RL closure is inconsistent", "violation",
-          "Look at the named individual's types: it belongs to two disjoint classes, or to owl:Nothing.",
-          function=_reasoner),
-]}
+_PYTHON_CHECKS: dict[str, Check] = {
+    check.name: check
+    for check in [
+        Check(
+            "undeclared-term",
+            "A term of caregraph's or a reused vocabulary's namespace is not declared",
+            "violation",
+            "Declare the term in the ontology (cg:) or ontology/external.ttl, or correct its spelling.",
+            "Every cg:, org:, prov:, time:, skos:, dcterms:, foaf:, schema: and dcat: term used in the graph, the "
+            "shapes or the stored queries must be declared.",
+            function=_undeclared_terms,
+        ),
+        Check(
+            "unattested-triple",
+            "A triple of data/ is not attested by a source",
+            "violation",
+            "Add a cg:Claim reifying the triple, or make its subject a sourced record, derived from a quotation.",
+            "Every statement needs a source and a verbatim quotation (data/README.md).",
+            function=_unattested_triples,
+        ),
+        Check(
+            "blank-node-in-data",
+            "data/ contains a blank node",
+            "violation",
+            "Give the node an IRI under cgd:, so claims can point at it and exports stay deterministic.",
+            function=_blank_nodes,
+        ),
+        Check(
+            "quotation-not-in-source",
+            "A quotation does not occur in its source",
+            "violation",
+            "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ).",
+            function=_quotations,
+        ),
+        Check(
+            "reasoner-inconsistency",
+            "The OWL 2 RL closure is inconsistent",
+            "violation",
+            "Look at the named individual's types: it belongs to two disjoint classes, or to owl:Nothing.",
+            function=_reasoner,
+        ),
+    ]
+}
 
 
 def load_checks(project: Project) -> list[Check]:
@@ -164,8 +213,14 @@ def load_checks(project: Project) -> list[Check]:
     return sorted(stored + list(_PYTHON_CHECKS.values()), key=lambda c: c.name)
 
 
-def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None = None,
-               skip: Iterable[str] = (), progress: Callable[[str], None] | None = None) -> Report:
+def run_checks(
+    graph: CareGraph,
+    project: Project,
+    *,
+    sources_dir: Path | None = None,
+    skip: Iterable[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """Run every check not in ``skip``; without ``sources_dir`` the quotation check cannot run and is refused."""
     checks = load_checks(project)
     names = {c.name for c in checks}
@@ -175,8 +230,9 @@ def run_checks(graph: CareGraph, project: Project, *, sources_dir: Path | None =
 
         raise UnknownTermError("check", unknown[0], difflib.get_close_matches(unknown[0], names, n=2))
     if sources_dir is None and "quotation-not-in-source" not in skip:
-        raise InputError("the quotation check needs the source texts",
-                         hint="pass --sources DIR, or --skip quotation-not-in-source")
+        raise InputError(
+            "the quotation check needs the source texts", hint="pass --sources DIR, or --skip quotation-not-in-source"
+        )
 
     context = _Context(graph, project, sources_dir)
     results: list[Result] = []

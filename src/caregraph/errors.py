@@ -34,6 +34,7 @@ _LONGEST_VALUE = 120
 def printable(text: str, *, newlines: bool = True) -> str:
     """``text`` with control characters escaped (``\\x1b``, ``\\ufeff``), so that text taken from data or input
     prints as what it is; newlines and tabs are kept unless ``newlines`` is False."""
+
     def escape(match: re.Match) -> str:
         code = ord(match.group())
         return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -49,6 +50,7 @@ def shorten(text: str, limit: int = _LONGEST_VALUE) -> str:
     if len(text) <= limit:
         return text
     return f"{text[: limit - 40]}… ({len(text):,} characters)"
+
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1

@@ -133,8 +133,11 @@ def named_graph_quads(graph: CareGraph, triples: list[ox.Triple], *, inferred: b
     for triple in triples:
         for name in placement.graphs_of(triple):
             by_graph[name].append(triple)
-    return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
-            for name in sorted(by_graph) for t in by_graph[name]]
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+        for name in sorted(by_graph)
+        for t in by_graph[name]
+    ]
 
 
 def _ontology_store(project) -> ox.Store:
@@ -171,15 +174,16 @@ def _trig(graph: CareGraph) -> bytes:
         for name, triples in triples_in.items():
             written = _written(triples, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
             for part in written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]:
-                by_graph[name][part[:part.index(b" ")]] = part
+                by_graph[name][part[: part.index(b" ")]] = part
     names = sorted(by_graph)
     written_names = _written_names(names)
     out = [header]
     for name in names:
         in_graph = by_graph[name]
         out.append(written_names[name] + b" {\n")
-        out.extend(b"\t" + in_graph[subject].replace(b"\n", b"\n\t") + _END
-                   for subject in _in_canonical_order(in_graph))
+        out.extend(
+            b"\t" + in_graph[subject].replace(b"\n", b"\n\t") + _END for subject in _in_canonical_order(in_graph)
+        )
         out.append(b"}\n")
     return b"".join(out)
 
@@ -196,7 +200,7 @@ def _written_names(iris: list[str]) -> dict[str, bytes]:
     nodes = [ox.NamedNode(iri) for iri in iris]
     written = _written([ox.Triple(node, node, node) for node in nodes], ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     parts = written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]
-    return {iri: part[:part.index(b" ")] for iri, part in zip(iris, parts, strict=True)}
+    return {iri: part[: part.index(b" ")] for iri, part in zip(iris, parts, strict=True)}
 
 
 def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
@@ -280,11 +284,11 @@ def _in_canonical_order(subjects: Iterable[bytes]) -> list[bytes]:
 
     ordered: list[bytes] = []
     for prefix, _ in sorted(_NAMESPACES.items(), key=lambda item: item[1]):
-        run = names(written[bisect_left(written, prefix + b":"):bisect_left(written, prefix + b";")])
+        run = names(written[bisect_left(written, prefix + b":") : bisect_left(written, prefix + b";")])
         ordered.extend(sorted(run, key=_sort_key) if any(b"\\" in name for name in run) else run)
-    for iri in names(written[:bisect_left(written, b"=")]):  # '<' precedes '='
+    for iri in names(written[: bisect_left(written, b"=")]):  # '<' precedes '='
         ordered.insert(bisect_left(ordered, iri, key=_sort_key), iri)
-    return ordered + sorted(names(written[bisect_left(written, b"_:"):bisect_left(written, b"_;")]))
+    return ordered + sorted(names(written[bisect_left(written, b"_:") : bisect_left(written, b"_;")]))
 
 
 def _lines_in_order(lines: bytes, orders: _LineOrders) -> bytes | None:
@@ -300,7 +304,7 @@ def _lines_in_order(lines: bytes, orders: _LineOrders) -> bytes | None:
             return None
         if len(each) == 1:
             return each[0]
-    order = orders[tuple([line[:line.index(b" ")] for line in each])]
+    order = orders[tuple([line[: line.index(b" ")] for line in each])]
     return None if order is None else _NEXT_LINE.join(order(each))
 
 
@@ -334,7 +338,7 @@ def canonical_turtle(store: ox.Store) -> tuple[bytes, dict[bytes, bytes]]:
         triples = [quad.triple for quad in ox.parse(header + _END.join(slow) + _END, format=ox.RdfFormat.TURTLE)]
         written = _written(canonical_triples(triples), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         for piece in written.split(_END, len(PREFIXES))[-1].split(_END)[:-1]:
-            parts[piece[:piece.index(b" ")]] = piece
+            parts[piece[: piece.index(b" ")]] = piece
     return header, parts
 
 
@@ -363,8 +367,9 @@ def serialize(graph: CareGraph, fmt: str = "turtle", *, inferred: bool = False) 
     return _written(triples, rdf_format, prefixes=PREFIXES)
 
 
-def export(graph: CareGraph, fmt: str = "turtle", path: str | os.PathLike[str] | None = None, *,
-           inferred: bool = False) -> bytes:
+def export(
+    graph: CareGraph, fmt: str = "turtle", path: str | os.PathLike[str] | None = None, *, inferred: bool = False
+) -> bytes:
     """Serialise the graph; when ``path`` is given, write it there atomically. Returns the bytes."""
     data = serialize(graph, fmt, inferred=inferred)
     if path is not None:

@@ -77,8 +77,9 @@ def temporary_beside(target: Path) -> tuple[int, Path]:
     while True:
         temporary = target.parent / f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMPORARY_SUFFIX}"
         try:
-            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), \
-                temporary
+            return os.open(
+                temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666
+            ), temporary
         except FileExistsError:
             continue
 
@@ -152,8 +153,10 @@ def check_input(path: str | os.PathLike[str], shown: str | None = None, *, limit
 
 
 def _too_large(shown: str, size: int, limit: int) -> str:
-    return (f"{shown}: {_amount(size)} is larger than the {_amount(limit)} caregraph reads as one input file; "
-            "split it into smaller records")
+    return (
+        f"{shown}: {_amount(size)} is larger than the {_amount(limit)} caregraph reads as one input file; "
+        "split it into smaller records"
+    )
 
 
 def _amount(size: int) -> str:
@@ -255,7 +258,7 @@ class PairWriter:
 
         current, now = self._current_generation(), time.time()
         for generation in self.folder.glob(self.CURRENT + "-*"):
-            pid = generation.name[len(self.CURRENT) + 1:].split("-", 1)[0]
+            pid = generation.name[len(self.CURRENT) + 1 :].split("-", 1)[0]
             try:
                 if generation.name == current or not generation.is_dir():
                     continue

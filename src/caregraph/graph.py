@@ -125,8 +125,11 @@ def calendar_triples(store: ox.Store) -> list[ox.Triple]:
     """OWL-Time descriptions of every calendar term that the records in ``store`` point at."""
     from . import periods
 
-    used = (quad.object for predicate in periods.TEMPORAL_PROPERTIES
-            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph()))
+    used = (
+        quad.object
+        for predicate in periods.TEMPORAL_PROPERTIES
+        for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph())
+    )
     return describe_periods(used)
 
 
@@ -136,15 +139,23 @@ def describe_periods(terms: Iterable[Term]) -> list[ox.Triple]:
     from . import periods
 
     used = {t.value for t in terms if isinstance(t, ox.NamedNode) and periods.is_calendar_iri(t.value)}
-    return [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o))
-            for iri in sorted(used) for s, p, o in periods.describe(iri)]
+    return [
+        ox.Triple(ox.NamedNode(s), ox.NamedNode(p), _to_term(o))
+        for iri in sorted(used)
+        for s, p, o in periods.describe(iri)
+    ]
 
 
 class CareGraph:
     """The caregraph graph: ontology and data merged, with the calendar described, in a pyoxigraph store."""
 
-    def __init__(self, store: ox.Store, project: Project | None = None, files: Iterable[Path] = (),
-                 cache_entry: Path | None = None):
+    def __init__(
+        self,
+        store: ox.Store,
+        project: Project | None = None,
+        files: Iterable[Path] = (),
+        cache_entry: Path | None = None,
+    ):
         self.store = store
         self.project = project
         self.files = list(files)
@@ -254,21 +265,28 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
         return out
 
     project = graph.project or Project.locate()
-    by_source = run(stored("statements-by-source", project.queries_dir),
-                    {"kind": ["cg:SourceDocument", "cg:ReferenceDataset"]}, graph=graph)
+    by_source = run(
+        stored("statements-by-source", project.queries_dir),
+        {"kind": ["cg:SourceDocument", "cg:ReferenceDataset"]},
+        graph=graph,
+    )
     sources = []
     for source, title, quotations, claims, records in by_source.rows:
         statements = sum(int(term.value) for term in (claims, records) if term is not None)
         sources.append((term_text(source), term_text(title), term_text(quotations), str(statements)))
     return {
-        "classes": rows("""
+        "classes": rows(
+            """
             SELECT ?class ?label (COUNT(DISTINCT ?x) AS ?instances) WHERE {
               ?x a ?class . ?class a owl:Class . OPTIONAL { ?class rdfs:label ?label }
-            } GROUP BY ?class ?label ORDER BY DESC(?instances) ?class""", ["class", "label", "instances"]),
+            } GROUP BY ?class ?label ORDER BY DESC(?instances) ?class""",
+            ["class", "label", "instances"],
+        ),
         "sources": sources,
         "populations": [
             (dataset, period, observations, registered if int(given) else "", population, weighted)
-            for dataset, period, observations, given, registered, population, weighted in rows("""
+            for dataset, period, observations, given, registered, population, weighted in rows(
+                """
             SELECT ?dataset ?period (COUNT(?o) AS ?observations) (COUNT(?patients) AS ?given)
                    (SUM(?patients) AS ?registered) (ROUND(SUM(?people)) AS ?population)
                    (ROUND(SUM(?weighted)) AS ?needWeighted)
@@ -278,8 +296,13 @@ def statistics(graph: CareGraph) -> dict[str, list[tuple]]:
               OPTIONAL { ?o cg:population ?people }
               OPTIONAL { ?o cg:needWeightedPopulation ?weighted }
             } GROUP BY ?dataset ?period ORDER BY ?dataset ?period""",
-                ["dataset", "period", "observations", "given", "registered", "population", "needWeighted"])],
-        "declared_classes": rows("""
+                ["dataset", "period", "observations", "given", "registered", "population", "needWeighted"],
+            )
+        ],
+        "declared_classes": rows(
+            """
             SELECT (COUNT(DISTINCT ?class) AS ?n) WHERE {
-              ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""", ["n"]),
+              ?class a owl:Class FILTER(STRSTARTS(STR(?class), "https://w3id.org/caregraph/def#")) }""",
+            ["n"],
+        ),
     }

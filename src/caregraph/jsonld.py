@@ -28,7 +28,7 @@ def _compactor(prefixes: Mapping[str, str]):
 
     def compact(iri: str) -> str:
         for prefix, namespace in ordered:
-            rest = iri[len(namespace):]
+            rest = iri[len(namespace) :]
             if iri.startswith(namespace) and rest and not rest.startswith("//"):
                 return f"{prefix}:{rest}"
         return iri

@@ -69,7 +69,7 @@ def curie(iri: str) -> str:
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             best = prefix
     if best:
-        local = iri[len(PREFIXES[best]):]
+        local = iri[len(PREFIXES[best]) :]
         if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith("."):
             return f"{best}:{local}"
     return f"<{iri}>"

@@ -54,7 +54,7 @@ def is_calendar_iri(iri: str) -> bool:
     """Whether ``iri`` is in the calendar's part of the ``cgd:`` namespace (well-formed or not)."""
     if not iri.startswith(CGD):
         return False
-    return iri[len(CGD):].split("-", 1)[0] in _PATTERNS
+    return iri[len(CGD) :].split("-", 1)[0] in _PATTERNS
 
 
 def _day(year: str, month: str, day: str, iri: str) -> date:
@@ -66,7 +66,7 @@ def _day(year: str, month: str, day: str, iri: str) -> date:
 
 def _span(iri: str) -> tuple[str, date, date | None]:
     """(label, first day, last day) of a calendar IRI; the last day is None when open-ended."""
-    local = iri[len(CGD):]
+    local = iri[len(CGD) :]
     kind = local.split("-", 1)[0]
     match = _PATTERNS[kind].fullmatch(local) if kind in _PATTERNS else None
     if match is None:
@@ -84,8 +84,10 @@ def _span(iri: str) -> tuple[str, date, date | None]:
     if kind == "fy":
         start = int(g[0])
         if (start + 1) % 100 != int(g[1]):
-            raise InputError(f"{iri} is not a financial year: {g[1]} does not follow {g[0]}",
-                             hint=f"write cgd:fy-{start}-{(start + 1) % 100:02d}")
+            raise InputError(
+                f"{iri} is not a financial year: {g[1]} does not follow {g[0]}",
+                hint=f"write cgd:fy-{start}-{(start + 1) % 100:02d}",
+            )
         return f"financial year {start}/{g[1]}", date(start, 4, 1), date(start + 1, 3, 31)
     if kind == "from":
         d = _day(g[0], g[1], g[2], iri)
@@ -112,13 +114,15 @@ def describe(iri: str) -> list[Triple]:
 
     def instant(d: date) -> str:
         node = day_iri(d)
-        triples.extend([
-            (node, RDF + "type", TIME + "Instant"),
-            (node, RDFS + "label", (f"{d.day} {d:%B %Y}", "en")),
-            (node, TIME + "inXSDDate", (d.isoformat(), XSD + "date")),
-            (node, TIME + "hasBeginning", node),
-            (node, TIME + "hasEnd", node),
-        ])
+        triples.extend(
+            [
+                (node, RDF + "type", TIME + "Instant"),
+                (node, RDFS + "label", (f"{d.day} {d:%B %Y}", "en")),
+                (node, TIME + "inXSDDate", (d.isoformat(), XSD + "date")),
+                (node, TIME + "hasBeginning", node),
+                (node, TIME + "hasEnd", node),
+            ]
+        )
         return node
 
     if iri == day_iri(first):

@@ -98,7 +98,8 @@ class Project:
                 f"not inside a caregraph project: would have written {target}, into the copy installed with "
                 "caregraph, which is read-only (a reinstall would lose it)",
                 hint="run the command inside your caregraph checkout, or pass --root DIR (or set CAREGRAPH_ROOT) "
-                     "to name the project to write to")
+                "to name the project to write to",
+            )
 
     @property
     def ontology_dir(self) -> Path:

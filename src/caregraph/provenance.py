@@ -26,13 +26,32 @@ from .graph import Term, as_stored, select
 from .namespaces import CG, sparql_prologue
 from .periods import is_calendar_iri
 
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u2022": " ", "\u25cf": " ", "\u00b7": " ",
-    "\u00a0": " ", "\u202f": " ", "\ufeff": "",
-})
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2022": " ",
+        "\u25cf": " ",
+        "\u00b7": " ",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\ufeff": "",
+    }
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,7 +70,9 @@ class QuotationProblem:
 
 def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
     """(quotation, its text, its source, the source's class, the source's file) for every quotation."""
-    query = sparql_prologue() + """
+    query = (
+        sparql_prologue()
+        + """
         SELECT ?quotation ?text ?source ?kind ?file WHERE {
           ?quotation a cg:Quotation .
           OPTIONAL { ?quotation prov:value ?text }
@@ -59,15 +80,20 @@ def _evidence(store: ox.Store) -> list[tuple[str, str, str, str, str]]:
                      OPTIONAL { ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) }
                      OPTIONAL { ?source cg:sourceFile ?file } }
         } ORDER BY ?quotation"""
+    )
+
     def text(term: Term | None) -> str:
         return term.value if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)) else ""
 
-    return [(text(s["quotation"]), text(s["text"]), text(s["source"]), text(s["kind"]), text(s["file"]))
-            for s in select(store, query)]
+    return [
+        (text(s["quotation"]), text(s["text"]), text(s["source"]), text(s["kind"]), text(s["file"]))
+        for s in select(store, query)
+    ]
 
 
-def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], reference_dir: Path) -> tuple[
-        dict[str, int], list[QuotationProblem]]:
+def verify_quotations(
+    store: ox.Store, sources_dir: Path | Sequence[Path], reference_dir: Path
+) -> tuple[dict[str, int], list[QuotationProblem]]:
     """Check every quotation against the text of its source.
 
     A source document's text is looked for in ``sources_dir``, or in each of several folders in turn (a new
@@ -88,8 +114,9 @@ def verify_quotations(store: ox.Store, sources_dir: Path | Sequence[Path], refer
     return dict(counts), problems
 
 
-def _unverified(text: str, source: str, kind: str, file: str, folders: list[Path], reference_dir: Path,
-                texts: dict[str, str | None]) -> str | None:
+def _unverified(
+    text: str, source: str, kind: str, file: str, folders: list[Path], reference_dir: Path, texts: dict[str, str | None]
+) -> str | None:
     """Why a quotation cannot be verified, or None: verified, or its source's file could not be read, which is
     reported once. ``texts`` keeps each source's normalised text (None when unreadable) for its other quotations."""
     if not text.strip():
@@ -103,8 +130,9 @@ def _unverified(text: str, source: str, kind: str, file: str, folders: list[Path
     else:
         path = reference_dir / file
     if path is None:
-        return (f"cannot find {file}, the text of its source, in "
-                + (", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"))
+        return f"cannot find {file}, the text of its source, in " + (
+            ", ".join(str(f) for f in folders) or "any folder: pass --sources DIR"
+        )
     if source not in texts:
         try:
             texts[source] = normalise(path.read_text(encoding="utf-8"))
@@ -134,12 +162,15 @@ def record_sources(store: ox.Store) -> dict[ox.NamedNode | ox.BlankNode, set[str
     """Sourced records — derived from a quotation, quotations, the sources themselves — mapped to the IRIs of
     their sources: every triple about such a record is attested by them."""
     by_node: dict[ox.NamedNode | ox.BlankNode, set[str]] = defaultdict(set)
-    query_records = sparql_prologue() + """
+    query_records = (
+        sparql_prologue()
+        + """
         SELECT ?node ?source WHERE {
           { ?node prov:wasDerivedFrom ?q . ?q a cg:Quotation ; prov:wasQuotedFrom ?source }
           UNION { ?node a cg:Quotation ; prov:wasQuotedFrom ?source }
           UNION { ?node a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset)) BIND(?node AS ?source) }
         }"""
+    )
     # Rows unpacked by position, not looked up by name: a third of the time at 18,000 rows (the TriG export).
     for node, source in select(store, query_records):
         if isinstance(node, (ox.NamedNode, ox.BlankNode)) and isinstance(source, ox.NamedNode):
@@ -152,18 +183,24 @@ def statement_sources(store: ox.Store) -> dict[tuple, set[str]]:
     by_triple: dict[tuple, set[str]] = defaultdict(set)
     # The publisher a source document or dataset names is described, as far as its name and kind, by that
     # evidence's own metadata; anything more said about it needs a claim like any other statement.
-    query_publishers = sparql_prologue() + """
+    query_publishers = (
+        sparql_prologue()
+        + """
         SELECT ?s ?p ?o ?source WHERE {
           ?source a ?kind FILTER(?kind IN (cg:SourceDocument, cg:ReferenceDataset))
           ?source dcterms:publisher ?s . ?s ?p ?o FILTER(?p IN (rdf:type, rdfs:label))
         }"""
+    )
     for s, p, o, source in select(store, query_publishers):
         by_triple[(s, p, o)].add(source.value)
-    query_claims = sparql_prologue() + """
+    query_claims = (
+        sparql_prologue()
+        + """
         SELECT ?s ?p ?o ?source WHERE {
           ?claim a cg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
                  prov:wasDerivedFrom ?q . ?q prov:wasQuotedFrom ?source .
         }"""
+    )
     for s, p, o, source in select(store, query_claims):
         by_triple[(s, p, o)].add(source.value)
     return by_triple
@@ -176,7 +213,10 @@ def unattested(store: ox.Store, triples: Iterable[ox.Triple]) -> list[ox.Triple]
     terms are exempt: the build describes them from their IRIs.
     """
     attested = attestations(store)
-    left = [t for t in as_stored(triples)
-            if (t.subject, t.predicate, t.object) not in attested
-            and not (isinstance(t.subject, ox.NamedNode) and is_calendar_iri(t.subject.value))]
+    left = [
+        t
+        for t in as_stored(triples)
+        if (t.subject, t.predicate, t.object) not in attested
+        and not (isinstance(t.subject, ox.NamedNode) and is_calendar_iri(t.subject.value))
+    ]
     return sorted(left, key=str)

@@ -50,8 +50,9 @@ class Loaded:
         return "the default graph" if self.graph is None else f"<{self.graph}>"
 
 
-def graphs_to_publish(graph, *, default_graph: str = "union", union_graph: str | None = None
-                      ) -> list[tuple[str | None, list[ox.Triple]]]:
+def graphs_to_publish(
+    graph, *, default_graph: str = "union", union_graph: str | None = None
+) -> list[tuple[str | None, list[ox.Triple]]]:
     """The graphs a store receives, in order: the named graphs of the TriG export, then the union (in the default
     graph, in ``union_graph``, or nowhere when ``default_graph`` is ``"none"`` and no ``union_graph`` is given)."""
     if default_graph not in DEFAULT_GRAPH_CHOICES:
@@ -96,8 +97,7 @@ def credentials(endpoint: str, user: str | None = None, password: str | None = N
 class GraphStore:
     """A Graph Store Protocol endpoint (``…/store`` on Oxigraph, ``…/sparql-graph-crud-auth`` on Virtuoso)."""
 
-    def __init__(self, endpoint: str, *, auth: tuple[str, str] | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, endpoint: str, *, auth: tuple[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         if not re.match(r"https?://[^/\s]+", endpoint):
             raise InputError(f"endpoint {endpoint!r} is not an http:// or https:// URL")
         if not timeout > 0:
@@ -123,7 +123,8 @@ class GraphStore:
             passwords.add_password(None, url, *self.auth)
             fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(parameters))
             answer = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(
-                urllib.request.Request(url, method=method), fields)
+                urllib.request.Request(url, method=method), fields
+            )
             return None if answer is None else "Digest " + answer
         return None
 
@@ -131,8 +132,9 @@ class GraphStore:
         target = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
         return self.endpoint + ("&" if "?" in self.endpoint else "?") + target
 
-    def _request(self, method: str, graph: str | None, data: bytes | None = None,
-                 missing_ok: bool = False) -> tuple[int, str, bytes]:
+    def _request(
+        self, method: str, graph: str | None, data: bytes | None = None, missing_ok: bool = False
+    ) -> tuple[int, str, bytes]:
         where = "the default graph" if graph is None else f"graph <{graph}>"
         try:
             url = self.url(graph)
@@ -151,8 +153,11 @@ class GraphStore:
                 return 404, "", b""
             # Stores explain an error in an HTML page (Virtuoso) or plain text: the words, without the markup.
             detail = " ".join(re.sub(r"<[^>]*>", " ", error.read().decode("utf-8", "replace")).split())
-            raise EndpointError(f"store {self.endpoint} answered HTTP {error.code} {error.reason} for {method} of "
-                                f"{where}: {detail[:300]}", hint=_hint(error.code, detail)) from None
+            raise EndpointError(
+                f"store {self.endpoint} answered HTTP {error.code} {error.reason} for {method} of "
+                f"{where}: {detail[:300]}",
+                hint=_hint(error.code, detail),
+            ) from None
         except (OSError, http.client.HTTPException) as error:  # URLError and TimeoutError are OSErrors
             raise unreachable(f"store {self.endpoint}", error, self.timeout) from None
 
@@ -166,8 +171,10 @@ class GraphStore:
         try:
             return len({quad.triple for quad in ox.parse(body, format=rdf_format)})
         except SyntaxError as error:
-            raise EndpointError(f"store {self.endpoint} sent graph <{graph}> as {media_type or 'no media type'} "
-                                f"that does not parse: {error}") from None
+            raise EndpointError(
+                f"store {self.endpoint} sent graph <{graph}> as {media_type or 'no media type'} "
+                f"that does not parse: {error}"
+            ) from None
 
     def put(self, graph: str | None, triples: list[ox.Triple]) -> None:
         """Replace ``graph`` with ``triples``."""
@@ -176,16 +183,27 @@ class GraphStore:
 
 def _hint(code: int, detail: str) -> str | None:
     if "not configured to have default graph" in detail:
-        return ("this store keeps no default graph of its own (Virtuoso): give --union-graph IRI and query with "
-                "…/sparql?default-graph-uri=IRI, or --default-graph none")
+        return (
+            "this store keeps no default graph of its own (Virtuoso): give --union-graph IRI and query with "
+            "…/sparql?default-graph-uri=IRI, or --default-graph none"
+        )
     if code in (401, 403):
         return f"give --user and --password, set {USER_VARIABLE} and {PASSWORD_VARIABLE}, or add the host to ~/.netrc"
     return None
 
 
-def publish(graph, endpoint: str, *, default_graph: str = "union", union_graph: str | None = None,
-            replace: bool = False, user: str | None = None, password: str | None = None,
-            timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None) -> list[Loaded]:
+def publish(
+    graph,
+    endpoint: str,
+    *,
+    default_graph: str = "union",
+    union_graph: str | None = None,
+    replace: bool = False,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str], None] | None = None,
+) -> list[Loaded]:
     """Load ``graph`` (a :class:`caregraph.graph.CareGraph`) into the Graph Store Protocol ``endpoint``.
 
     Without ``replace`` a graph the store already holds is not touched and nothing is loaded. After loading, each
@@ -204,15 +222,18 @@ def publish(graph, endpoint: str, *, default_graph: str = "union", union_graph: 
             held = store.count(name)
             if held:
                 where = "the default graph" if name is None else f"graph <{name}>"
-                raise EndpointError(f"store {endpoint} already holds {held:,} triples in {where}",
-                                    hint="give --replace to replace what earlier loads left there")
+                raise EndpointError(
+                    f"store {endpoint} already holds {held:,} triples in {where}",
+                    hint="give --replace to replace what earlier loads left there",
+                )
     loaded = []
     for number, (name, triples) in enumerate(plan, start=1):
         store.put(name, triples)
         result = Loaded(name, len(triples), store.count(name))
         if result.held != result.sent:
-            raise EndpointError(f"store {endpoint} holds {result.held:,} triples in {result.label} after "
-                                f"caregraph sent {result.sent:,}")
+            raise EndpointError(
+                f"store {endpoint} holds {result.held:,} triples in {result.label} after caregraph sent {result.sent:,}"
+            )
         loaded.append(result)
         if progress is not None:
             progress(f"loaded {result.label}: {result.sent:,} triples ({number}/{len(plan)})")

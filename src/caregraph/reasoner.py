@@ -19,10 +19,25 @@ from .graph import select
 from .namespaces import OWL, RDF, RDFS
 from .rdflib_terms import to_oxigraph_term
 
-_AXIOM_PREDICATES = {RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "inverseOf",
-                     OWL + "equivalentProperty", OWL + "propertyChainAxiom"}
-_PROPERTY_CHARACTERISTICS = {OWL + c for c in ("FunctionalProperty", "InverseFunctionalProperty", "TransitiveProperty",
-                                               "SymmetricProperty", "AsymmetricProperty", "IrreflexiveProperty")}
+_AXIOM_PREDICATES = {
+    RDFS + "domain",
+    RDFS + "range",
+    RDFS + "subPropertyOf",
+    OWL + "inverseOf",
+    OWL + "equivalentProperty",
+    OWL + "propertyChainAxiom",
+}
+_PROPERTY_CHARACTERISTICS = {
+    OWL + c
+    for c in (
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+        "TransitiveProperty",
+        "SymmetricProperty",
+        "AsymmetricProperty",
+        "IrreflexiveProperty",
+    )
+}
 
 
 def _split_by_relevance(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
@@ -37,12 +52,16 @@ def _split_by_relevance(triples: list[ox.Triple]) -> tuple[list[ox.Triple], list
     active = {RDF + "type", RDF + "first", RDF + "rest", RDFS + "subClassOf", *_AXIOM_PREDICATES}
     for t in triples:
         p = t.predicate.value
-        if isinstance(t.subject, (ox.NamedNode, ox.BlankNode)) and (p in _AXIOM_PREDICATES or (
-                p == RDF + "type" and isinstance(t.object, ox.NamedNode)
-                and t.object.value in _PROPERTY_CHARACTERISTICS)):
+        if isinstance(t.subject, (ox.NamedNode, ox.BlankNode)) and (
+            p in _AXIOM_PREDICATES
+            or (
+                p == RDF + "type" and isinstance(t.object, ox.NamedNode) and t.object.value in _PROPERTY_CHARACTERISTICS
+            )
+        ):
             active.add(t.subject.value)
         if p in (OWL + "onProperty", OWL + "inverseOf", OWL + "equivalentProperty") and isinstance(
-                t.object, ox.NamedNode):
+            t.object, ox.NamedNode
+        ):
             active.add(t.object.value)
     relevant: list[ox.Triple] = []
     inert: list[ox.Triple] = []
@@ -88,12 +107,15 @@ def inconsistencies(triples: Iterable[ox.Triple]) -> list[Inconsistency]:
     pairs = set()
     for s in select(store, f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}"):
         pairs.add(tuple(sorted((s["a"].value, s["b"].value))))
-    for s in select(store, f"""
+    for s in select(
+        store,
+        f"""
             SELECT ?a ?b WHERE {{
               ?axiom a <{OWL}AllDisjointClasses> ; <{OWL}members> ?list .
               ?list <{RDF}rest>*/<{RDF}first> ?a . ?list <{RDF}rest>*/<{RDF}first> ?b .
               FILTER(isIRI(?a) && isIRI(?b) && STR(?a) < STR(?b))
-            }}"""):
+            }}""",
+    ):
         pairs.add((s["a"].value, s["b"].value))
     found = []
     # One indexed lookup per pair: far cheaper than joining every individual's types with every pair.

@@ -20,8 +20,11 @@ _LEXEMES = re.compile(
     r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
     re.S,
 )
-KEYWORD = re.compile(r"(?<![\w?$:.-])(SELECT|CONSTRUCT|DESCRIBE|ASK|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE"
-                     r"|COPY|WITH)(?![\w:-])", re.I)
+KEYWORD = re.compile(
+    r"(?<![\w?$:.-])(SELECT|CONSTRUCT|DESCRIBE|ASK|INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE"
+    r"|COPY|WITH)(?![\w:-])",
+    re.I,
+)
 """The keyword that opens a query's form (or an update's operation), searched in :func:`mask`'s output."""
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
@@ -36,6 +39,7 @@ _ERROR_POSITION = r"(?s)error at (\d+):(\d+): (.*)"
 def mask(text: str) -> str:
     """``text`` with comments blanked and strings and IRIs filled with ``_``, newlines kept: the same length and
     lines, so that its structure can be scanned with regular expressions and positions mapped back."""
+
     def fill(match: re.Match[str]) -> str:
         blank = " " if match.lastgroup == "comment" else "_"
         return "\n".join(blank * len(line) for line in match.group().split("\n"))
@@ -86,10 +90,10 @@ def error_position(message: str) -> tuple[str, int | None, int | None]:
 def readable(message: str, text: str, line: int) -> str:
     """Oxigraph's parser lists the tokens it could accept at the furthest point it reached; a person is better
     served by its sentences ("Prefix not found") or else by the line of ``text`` where reading stopped."""
-    expected = re.sub(r"\[[^\]]*\]", "", message.removeprefix("expected one of ").removeprefix("expected "),
-                      flags=re.S)
-    sentences = [item.strip() for item in expected.split(", ") if " " in item.strip()
-                 and any(c.islower() for c in item)]
+    expected = re.sub(r"\[[^\]]*\]", "", message.removeprefix("expected one of ").removeprefix("expected "), flags=re.S)
+    sentences = [
+        item.strip() for item in expected.split(", ") if " " in item.strip() and any(c.islower() for c in item)
+    ]
     if sentences:
         return "; ".join(s[0].lower() + s[1:] for s in sentences)
     lines = text.splitlines()

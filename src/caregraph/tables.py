@@ -14,8 +14,9 @@ def _is_number(text: str) -> bool:
     return text.replace(",", "").replace(".", "", 1).lstrip("-").isdigit()
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None,
-                 title: str | None = None) -> str:
+def render_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, width: int | None = None, title: str | None = None
+) -> str:
     """Rows as an aligned text table; the widest columns are shortened with "…" to fit ``width``."""
     cells = [["" if value is None else str(value) for value in row] for row in rows]
     widths = [len(h) for h in headers]
@@ -58,6 +59,5 @@ def _render_records(headers: Sequence[str], cells: list[list[str]], title: str |
     for number, row in enumerate(cells, start=1):
         out.append(f"-[ row {number} ]" + "-" * max(0, name_width - 4))
         # A short row shows the columns it has, as in the aligned table.
-        out.extend(f"{header.ljust(name_width)}  {value}".rstrip()
-                   for header, value in zip(headers, row, strict=False))
+        out.extend(f"{header.ljust(name_width)}  {value}".rstrip() for header, value in zip(headers, row, strict=False))
     return "\n".join(out)

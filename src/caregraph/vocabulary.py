@@ -41,13 +41,19 @@ class Vocabulary:
         kinds: dict[str, str] = {}
         for term in terms:
             if isinstance(term, ox.NamedNode):
-                types = {q.object.value for q in store.quads_for_pattern(term, rdf_type, None, graph)
-                         if isinstance(q.object, ox.NamedNode)}
-                kinds[term.value] = ("class" if types & _CLASS_TYPES else
-                                     "property" if types & _PROPERTY_TYPES else "term")
-        namespaces = tuple(ns for ns in PREFIXES.values()
-                           if ns not in BUILT_IN_NAMESPACES and ns not in (CGD, CGSH)
-                           and any(iri.startswith(ns) for iri in kinds))
+                types = {
+                    q.object.value
+                    for q in store.quads_for_pattern(term, rdf_type, None, graph)
+                    if isinstance(q.object, ox.NamedNode)
+                }
+                kinds[term.value] = (
+                    "class" if types & _CLASS_TYPES else "property" if types & _PROPERTY_TYPES else "term"
+                )
+        namespaces = tuple(
+            ns
+            for ns in PREFIXES.values()
+            if ns not in BUILT_IN_NAMESPACES and ns not in (CGD, CGSH) and any(iri.startswith(ns) for iri in kinds)
+        )
         return cls(kinds, namespaces)
 
     def checks(self, iri: str) -> bool:
@@ -57,7 +63,7 @@ class Vocabulary:
     def declares(self, iri: str) -> bool:
         if iri.startswith(_STANDARD):
             namespace = next(ns for ns in _STANDARD if iri.startswith(ns))
-            return iri[len(namespace):] in _standard_terms()[namespace] or iri in self.kinds
+            return iri[len(namespace) :] in _standard_terms()[namespace] or iri in self.kinds
         return iri in self.kinds
 
     def undeclared(self, iri: str, kind: str = "term") -> list[str] | None:
@@ -93,8 +99,9 @@ class Vocabulary:
 def terms_used(store: ox.Store) -> list[ox.NamedNode]:
     """Every IRI that ``store`` uses in any position: what the rule that terms are declared reads, for `check`
     and `validate` alike."""
-    rows = select(store, "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } "
-                         "FILTER(isIRI(?t)) }")
+    rows = select(
+        store, "SELECT DISTINCT ?t WHERE { { ?t ?p ?o } UNION { ?s ?t ?o } UNION { ?s ?p ?t } FILTER(isIRI(?t)) }"
+    )
     return [row["t"] for row in rows if isinstance(row["t"], ox.NamedNode)]
 
 
@@ -108,7 +115,8 @@ def _standard_terms() -> dict[str, frozenset[str]]:
 
         for namespace in (RDFLIB_RDF, RDFLIB_RDFS, RDFLIB_OWL, RDFLIB_XSD):
             _STANDARD_TERMS[str(namespace._NS)] = frozenset(
-                set(namespace.__annotations__) | set(getattr(namespace, "_extras", ())))
+                set(namespace.__annotations__) | set(getattr(namespace, "_extras", ()))
+            )
     return _STANDARD_TERMS
 
 
@@ -116,13 +124,13 @@ def _variants(iri: str) -> list[str]:
     """``iri`` with its scheme swapped (http/https) and its last separator swapped (/ and #): the usual slips."""
     schemes = [iri]
     if iri.startswith("http://"):
-        schemes.append("https://" + iri[len("http://"):])
+        schemes.append("https://" + iri[len("http://") :])
     elif iri.startswith("https://"):
-        schemes.append("http://" + iri[len("https://"):])
+        schemes.append("http://" + iri[len("https://") :])
     out = []
     for candidate in schemes:
         cut = max(candidate.rfind("/"), candidate.rfind("#"))
         if cut > len("https://"):
             other = "#" if candidate[cut] == "/" else "/"
-            out.append(candidate[:cut] + other + candidate[cut + 1:])
+            out.append(candidate[:cut] + other + candidate[cut + 1 :])
     return [v for v in schemes[1:] + out if v != iri]

@@ -19,8 +19,21 @@ from .console import Formatter
 
 EXIT_INTERNAL_ERROR = 4
 
-COMMANDS = ("add", "build", "check", "docs", "export", "import-reference", "publish", "queries", "query", "remove",
-            "serve", "stats", "validate")
+COMMANDS = (
+    "add",
+    "build",
+    "check",
+    "docs",
+    "export",
+    "import-reference",
+    "publish",
+    "queries",
+    "query",
+    "remove",
+    "serve",
+    "stats",
+    "validate",
+)
 """Every command, each declared and run by the module of its name in this package (``-`` written ``_``)."""
 
 _DESCRIPTION = """\
@@ -67,6 +80,7 @@ class _ClosedOutput:
 
 # --- main ----------------------------------------------------------------------------------------------------
 
+
 def _command_named(argv: list[str]) -> str | None:
     """The command the arguments name (``query`` in ``--root DIR query NAME``), if they name a known one."""
     skip = False
@@ -84,8 +98,7 @@ def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser; given the arguments, it declares only the options of the command they name:
     declaring every command's took a tenth of a command-line query's start-up (bench/README.md). Without a
     known command (top-level help, a misspelt command) every command is declared."""
-    top = argparse.ArgumentParser(prog="caregraph", description=_DESCRIPTION, epilog=_EPILOG,
-                                  formatter_class=Formatter)
+    top = argparse.ArgumentParser(prog="caregraph", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=Formatter)
     top.add_argument("--version", action="version", version=f"caregraph {__version__}")
     _global_options(top)
     commands = top.add_subparsers(title="commands", metavar="COMMAND")
@@ -101,13 +114,18 @@ def parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 def _global_options(parser, *, after_command: bool = False) -> None:
     """--root, --quiet, --no-cache and --debug; after the command name they leave a value given before it alone."""
     keep = {"default": argparse.SUPPRESS} if after_command else {}
-    parser.add_argument("--root", metavar="DIR", **keep,
-                        help="the caregraph project to use (default: the checkout containing this folder, found "
-                             "as git finds its repository; also CAREGRAPH_ROOT; else the installed copy, "
-                             "read-only)")
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        **keep,
+        help="the caregraph project to use (default: the checkout containing this folder, found "
+        "as git finds its repository; also CAREGRAPH_ROOT; else the installed copy, "
+        "read-only)",
+    )
     parser.add_argument("--quiet", "-q", action="store_true", **keep, help="no progress lines on stderr")
-    parser.add_argument("--no-cache", action="store_true", **keep,
-                        help="parse the Turtle files even if a cached store is up to date")
+    parser.add_argument(
+        "--no-cache", action="store_true", **keep, help="parse the Turtle files even if a cached store is up to date"
+    )
     parser.add_argument("--debug", action="store_true", **keep, help="show the traceback of an error")
 
 
@@ -182,7 +200,9 @@ def _internal_error(args: argparse.Namespace, error: Exception) -> int:
         raise error
     from ..errors import printable, shorten
 
-    print(f"caregraph: internal error: {type(error).__name__}: {printable(shorten(str(error), 300), newlines=False)} "
-          "(run with --debug for the traceback)", file=sys.stderr)
+    print(
+        f"caregraph: internal error: {type(error).__name__}: {printable(shorten(str(error), 300), newlines=False)} "
+        "(run with --debug for the traceback)",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL_ERROR
-

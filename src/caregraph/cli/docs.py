@@ -10,15 +10,17 @@ from .console import Formatter, load, progress
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "docs", formatter_class=Formatter,
+        "docs",
+        formatter_class=Formatter,
         help="write the vocabulary, entity and source pages as static HTML, for publishing",
         description="Write the pages that `caregraph serve` shows for the vocabulary (def/), every entity (id/) "
-                    "and every source (sources/) into DIR as static HTML with relative links, so the folder can "
-                    "be published on any web server or opened from disk. DIR is replaced as a whole, and only "
-                    "once every page is written.",
+        "and every source (sources/) into DIR as static HTML with relative links, so the folder can "
+        "be published on any web server or opened from disk. DIR is replaced as a whole, and only "
+        "once every page is written.",
         epilog="examples:\n"
-               "  caregraph docs -o site            then open site/index.html\n"
-               "  caregraph docs -o site && python3 -m http.server -d site -b 127.0.0.1")
+        "  caregraph docs -o site            then open site/index.html\n"
+        "  caregraph docs -o site && python3 -m http.server -d site -b 127.0.0.1",
+    )
     p.add_argument("-o", "--output", metavar="DIR", required=True, help="folder to write (replaced if it exists)")
     p.set_defaults(run=run)
 

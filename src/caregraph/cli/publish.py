@@ -39,25 +39,44 @@ examples:
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "publish", formatter_class=Formatter,
+        "publish",
+        formatter_class=Formatter,
         help="load the graph into a SPARQL store (Graph Store Protocol), one named graph per source",
         description="Load the graph into a SPARQL store through the SPARQL 1.1 Graph Store Protocol: one named "
-                    "graph per source, as the TriG export, and the whole graph in the default graph. Each graph "
-                    "is read back and counted; a store holding another number of triples than caregraph sent "
-                    "is exit 3, naming the graph.",
-        epilog=_EPILOG)
-    p.add_argument("--endpoint", required=True, metavar="URL",
-                   help="the store's Graph Store Protocol URL (Oxigraph …/store, Fuseki …/DATASET/data, Virtuoso "
-                        "…/sparql-graph-crud-auth)")
-    p.add_argument("--default-graph", choices=("union", "none"), default="union",
-                   help="union: the whole graph in the store's default graph (default); none: named graphs only")
-    p.add_argument("--union-graph", metavar="IRI",
-                   help="put the whole graph in this named graph instead of the default graph (Virtuoso)")
-    p.add_argument("--replace", action="store_true",
-                   help="replace graphs the store already holds (without it, publish refuses to touch them)")
+        "graph per source, as the TriG export, and the whole graph in the default graph. Each graph "
+        "is read back and counted; a store holding another number of triples than caregraph sent "
+        "is exit 3, naming the graph.",
+        epilog=_EPILOG,
+    )
+    p.add_argument(
+        "--endpoint",
+        required=True,
+        metavar="URL",
+        help="the store's Graph Store Protocol URL (Oxigraph …/store, Fuseki …/DATASET/data, Virtuoso "
+        "…/sparql-graph-crud-auth)",
+    )
+    p.add_argument(
+        "--default-graph",
+        choices=("union", "none"),
+        default="union",
+        help="union: the whole graph in the store's default graph (default); none: named graphs only",
+    )
+    p.add_argument(
+        "--union-graph",
+        metavar="IRI",
+        help="put the whole graph in this named graph instead of the default graph (Virtuoso)",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace graphs the store already holds (without it, publish refuses to touch them)",
+    )
     p.add_argument("--user", metavar="NAME", help="user name for the store (or $CAREGRAPH_STORE_USER, ~/.netrc)")
-    p.add_argument("--password", metavar="TEXT",
-                   help="password (prefer $CAREGRAPH_STORE_PASSWORD or ~/.netrc: others can read command lines)")
+    p.add_argument(
+        "--password",
+        metavar="TEXT",
+        help="password (prefer $CAREGRAPH_STORE_PASSWORD or ~/.netrc: others can read command lines)",
+    )
     p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each request (default: 300)")
     p.set_defaults(run=run)
 
@@ -66,9 +85,16 @@ def run(args: argparse.Namespace) -> int:
     from .. import publish as store
 
     graph = load(args)
-    loaded = store.publish(graph, args.endpoint, default_graph=args.default_graph, union_graph=args.union_graph,
-                           replace=args.replace, user=args.user, password=args.password,
-                           timeout=store.DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
-                           progress=lambda line: progress(args, line))
+    loaded = store.publish(
+        graph,
+        args.endpoint,
+        default_graph=args.default_graph,
+        union_graph=args.union_graph,
+        replace=args.replace,
+        user=args.user,
+        password=args.password,
+        timeout=store.DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+        progress=lambda line: progress(args, line),
+    )
     progress(args, f"published {len(loaded)} graphs to {args.endpoint}; every count matches")
     return EXIT_OK

@@ -48,24 +48,43 @@ stderr says why (a value naming nothing, with "did you mean"; a day outside the 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "query", formatter_class=Formatter,
+        "query",
+        formatter_class=Formatter,
         help="run a stored query, a query file or your own SPARQL, embedded or on an endpoint",
         description="Run a stored query (by name, see `caregraph queries`), a .rq file, or SPARQL given with "
-                    "--sparql, on the embedded graph (no server needed) or on a SPARQL 1.1 endpoint.",
-        epilog=_QUERY_EPILOG)
+        "--sparql, on the embedded graph (no server needed) or on a SPARQL 1.1 endpoint.",
+        epilog=_QUERY_EPILOG,
+    )
     p.add_argument("query", nargs="?", metavar="NAME|FILE.rq", help="a stored query's name or a query file")
     p.add_argument("--sparql", metavar="TEXT", help="SPARQL text to run instead of a stored query")
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a parameter (repeat for several parameters or several values)")
-    p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
-                   help="output format (default: table on a terminal, else csv; turtle for CONSTRUCT)")
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a parameter (repeat for several parameters or several values)",
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=["table", "csv", "tsv", "json", "xml", "turtle", "nt"],
+        help="output format (default: table on a terminal, else csv; turtle for CONSTRUCT)",
+    )
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the embedded graph")
-    p.add_argument("--timeout", type=float, metavar="S",
-                   help="seconds the whole query may take, embedded or on an endpoint, before it is stopped "
-                        "(default: 300); Ctrl-C stops it at once")
-    p.add_argument("--allow-service", action="store_true",
-                   help="let an embedded query's SERVICE clauses reach other SPARQL endpoints (refused otherwise: "
-                        "a query file could make caregraph contact any server); --timeout still bounds it")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="seconds the whole query may take, embedded or on an endpoint, before it is stopped "
+        "(default: 300); Ctrl-C stops it at once",
+    )
+    p.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="let an embedded query's SERVICE clauses reach other SPARQL endpoints (refused otherwise: "
+        "a query file could make caregraph contact any server); --timeout still bounds it",
+    )
     p.set_defaults(run=run)
 
 
@@ -86,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
 
     if (args.query is None) == (args.sparql is None):
-        raise InputError("give a stored query's name, a .rq file, or --sparql TEXT (one of them)",
-                         hint="caregraph queries lists the stored queries")
+        raise InputError(
+            "give a stored query's name, a .rq file, or --sparql TEXT (one of them)",
+            hint="caregraph queries lists the stored queries",
+        )
     project = project_of(args)
     if args.sparql is not None:
         prepared = q.Query.from_text(args.sparql, "--sparql")
@@ -115,8 +136,9 @@ def run(args: argparse.Namespace) -> int:
         # Results of your own SPARQL in a W3C format are written as the engine produces them, never held whole; a
         # stored query's answer is held, so that an empty one can be explained.
         if not prepared.slug and prepared.form != "graph" and fmt in ("csv", "tsv", "json", "xml"):
-            q.stream(prepared, params, fmt, write_stdout, graph=graph, timeout=timeout,
-                     allow_service=args.allow_service)
+            q.stream(
+                prepared, params, fmt, write_stdout, graph=graph, timeout=timeout, allow_service=args.allow_service
+            )
             return EXIT_OK
         result = q.run(prepared, params, graph=graph, timeout=timeout, allow_service=args.allow_service)
         if result.kind != "ask" and not len(result) and prepared.slug:

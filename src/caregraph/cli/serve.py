@@ -33,18 +33,31 @@ changed) and writes no file. It listens on loopback unless --host says otherwise
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "serve", formatter_class=Formatter,
+        "serve",
+        formatter_class=Formatter,
         help="serve the graph on the web: a SPARQL endpoint, a query editor and the stored queries",
         description="Serve the graph, read-only, over HTTP: a SPARQL 1.1 Protocol endpoint, a query editor in "
-                    "the browser, and the stored queries as a web API. Runs until interrupted (Ctrl-C).",
-        epilog=_SERVE_EPILOG)
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every network)")
+        "the browser, and the stored queries as a web API. Runs until interrupted (Ctrl-C).",
+        epilog=_SERVE_EPILOG,
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every network)",
+    )
     p.add_argument("--port", type=int, default=7878, help="port to listen on (default: 7878; 0 for a free one)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                   help="seconds a query may run before it is answered 503 (default: 30)")
-    p.add_argument("--cors", metavar="ORIGIN",
-                   help="an origin (or *) whose pages may call the server from a browser (default: none)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds a query may run before it is answered 503 (default: 30)",
+    )
+    p.add_argument(
+        "--cors",
+        metavar="ORIGIN",
+        help="an origin (or *) whose pages may call the server from a browser (default: none)",
+    )
     p.set_defaults(run=run)
 
 

@@ -32,43 +32,66 @@ exit codes (as ROBOT's --fail-on):
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "validate", formatter_class=Formatter,
+        "validate",
+        formatter_class=Formatter,
         help="check records, or the whole graph, against the shapes and the provenance rules, in plain words",
         description="Check records against the SHACL shapes in ontology/shapes/ and the provenance rules. With "
-                    "FILEs, the records in them are checked in the context of the graph (so they may point at the "
-                    "organisations, places, quotations and sources it holds) and only those records are reported; "
-                    "with none, the whole graph is checked against the shapes.",
+        "FILEs, the records in them are checked in the context of the graph (so they may point at the "
+        "organisations, places, quotations and sources it holds) and only those records are reported; "
+        "with none, the whole graph is checked against the shapes.",
         epilog=GATE_HELP + "\nexamples:\n"
-               "  caregraph validate examples/valid/later-wave-ics.ttl     check one new record\n"
-               "  caregraph validate my-ics.ttl my-contract.ttl            several records together\n"
-               "  caregraph validate my-source.ttl --sources my-texts/     a new source with its text\n"
-               "  caregraph validate                                       the whole shipped graph\n"
-               "  caregraph validate --fail-on warning                     warnings fail too\n"
-               "  caregraph validate my-ics.ttl --format json | jq .results\n"
-               "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
-               "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes\n"
-               "  caregraph validate --engine pyshacl                      the same, by the reference engine")
+        "  caregraph validate examples/valid/later-wave-ics.ttl     check one new record\n"
+        "  caregraph validate my-ics.ttl my-contract.ttl            several records together\n"
+        "  caregraph validate my-source.ttl --sources my-texts/     a new source with its text\n"
+        "  caregraph validate                                       the whole shipped graph\n"
+        "  caregraph validate --fail-on warning                     warnings fail too\n"
+        "  caregraph validate my-ics.ttl --format json | jq .results\n"
+        "  caregraph validate --format turtle > report.ttl          the standard SHACL report\n"
+        "  caregraph validate my-ics.ttl --shapes my-shapes.ttl     against other shapes\n"
+        "  caregraph validate --engine pyshacl                      the same, by the reference engine",
+    )
     p.add_argument("files", nargs="*", metavar="FILE", help="Turtle files of new records (default: the whole graph)")
-    p.add_argument("--format", "-f", default="text", choices=REPORT_FORMATS,
-                   help="text for people (default), json for scripts, tsv for spreadsheets, turtle for the SHACL "
-                        "report")
+    p.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        choices=REPORT_FORMATS,
+        help="text for people (default), json for scripts, tsv for spreadsheets, turtle for the SHACL report",
+    )
     gate_options(p)
-    p.add_argument("--shapes", metavar="FILE", action="append",
-                   help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)")
-    p.add_argument("--engine", default="fast", choices=ENGINES,
-                   help="fast (default): pyshacl-turbo for the core shapes, SPARQL rules once per graph in the "
-                        "embedded store; pyshacl: every shape in pyshacl, the reference (same results, much "
-                        "slower on large graphs)")
+    p.add_argument(
+        "--shapes",
+        metavar="FILE",
+        action="append",
+        help="validate against the shapes in FILE instead of ontology/shapes/*.ttl (repeatable)",
+    )
+    p.add_argument(
+        "--engine",
+        default="fast",
+        choices=ENGINES,
+        help="fast (default): pyshacl-turbo for the core shapes, SPARQL rules once per graph in the "
+        "embedded store; pyshacl: every shape in pyshacl, the reference (same results, much "
+        "slower on large graphs)",
+    )
     p.set_defaults(run=run)
 
 
 def gate_options(p: argparse.ArgumentParser) -> None:
     """--fail-on and --sources, which `add` takes as `validate` does."""
-    p.add_argument("--fail-on", choices=FAIL_ON, default="violation",
-                   help="the least severe result that fails (exit 1): violation (default), warning, info or none")
-    p.add_argument("--sources", metavar="DIR", action="append", default=[],
-                   help="a folder of source texts to look for quotations' words in before the project's own "
-                        "(CAREGRAPH_SOURCES or ../shared/sources); repeatable")
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="violation",
+        help="the least severe result that fails (exit 1): violation (default), warning, info or none",
+    )
+    p.add_argument(
+        "--sources",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder of source texts to look for quotations' words in before the project's own "
+        "(CAREGRAPH_SOURCES or ../shared/sources); repeatable",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

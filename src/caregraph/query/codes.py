@@ -23,13 +23,19 @@ _NAME_PROPERTIES = (RDFS + "label", SKOS + "altLabel", CG + "nameText")
 
 
 def _subjects(store: ox.Store, predicate: str, value: str) -> list[ox.NamedNode]:
-    return [q.subject for q in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(value))
-            if isinstance(q.subject, ox.NamedNode)]
+    return [
+        q.subject
+        for q in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(value))
+        if isinstance(q.subject, ox.NamedNode)
+    ]
 
 
 def _code_of(store: ox.Store, entity: ox.NamedNode | ox.BlankNode, predicate: str) -> str | None:
-    codes = sorted(q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(predicate), None)
-                   if isinstance(q.object, ox.Literal))
+    codes = sorted(
+        q.object.value
+        for q in store.quads_for_pattern(entity, ox.NamedNode(predicate), None)
+        if isinstance(q.object, ox.Literal)
+    )
     return codes[0] if len(codes) == 1 else None
 
 
@@ -41,8 +47,13 @@ def _named(store: ox.Store, name: str) -> list[ox.NamedNode]:
             for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(spelling, language="en")):
                 entity: object = quad.subject
                 if predicate == CG + "nameText":  # a dated name: the entity it names
-                    entity = next((q.object for q in store.quads_for_pattern(
-                        quad.subject, ox.NamedNode(CG + "namedEntity"), None)), None)
+                    entity = next(
+                        (
+                            q.object
+                            for q in store.quads_for_pattern(quad.subject, ox.NamedNode(CG + "namedEntity"), None)
+                        ),
+                        None,
+                    )
                 if isinstance(entity, ox.NamedNode):
                     found.add(entity)
     return sorted(found, key=lambda e: e.value)

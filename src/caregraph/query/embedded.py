@@ -29,8 +29,10 @@ def select(store: ox.Store, text: str) -> ox.QuerySolutions:
 
 def refuse_service(where: str) -> InputError:
     """The error for a SERVICE clause (at ``where``) in a query run embedded without allowing it."""
-    return InputError(f"{where}: SERVICE would send part of the query to another server over the network; "
-                      "embedded queries run offline unless --allow-service (allow_service=True) is given")
+    return InputError(
+        f"{where}: SERVICE would send part of the query to another server over the network; "
+        "embedded queries run offline unless --allow-service (allow_service=True) is given"
+    )
 
 
 def _classify(error: BaseException) -> str:
@@ -52,8 +54,9 @@ def _engine_error(error: BaseException, federated: bool) -> CaregraphError:
     return InputError(f"the query cannot be evaluated: {shorten(message)}")
 
 
-def run_embedded(graph: CareGraph, text: str, *, timeout: float | None = None,
-                 allow_service: bool = False) -> QueryResult:
+def run_embedded(
+    graph: CareGraph, text: str, *, timeout: float | None = None, allow_service: bool = False
+) -> QueryResult:
     """Run query text on a :class:`caregraph.graph.CareGraph` (its pyoxigraph store).
 
     ``timeout`` (seconds; None: no limit) is a deadline for the whole query. With a deadline the query runs in a
@@ -73,8 +76,15 @@ def run_embedded(graph: CareGraph, text: str, *, timeout: float | None = None,
     return QueryResult("graph", triples=[q.triple for q in ox.parse(data[1:], format=ox.RdfFormat.N_TRIPLES)])
 
 
-def stream_embedded(graph: CareGraph, text: str, fmt: str, deliver: Callable[[bytes], object], *,
-                    timeout: float | None = None, allow_service: bool = False) -> None:
+def stream_embedded(
+    graph: CareGraph,
+    text: str,
+    fmt: str,
+    deliver: Callable[[bytes], object],
+    *,
+    timeout: float | None = None,
+    allow_service: bool = False,
+) -> None:
     """Run SELECT or ASK query text as :func:`run_embedded` does, in a child process, handing its results in the
     W3C results format ``fmt`` (csv, tsv, json, xml) to ``deliver`` piece by piece as the engine produces them,
     never held whole."""
@@ -92,8 +102,13 @@ def _admitted(text: str, timeout: float | None, allow_service: bool) -> tuple[bo
     return line is not None, limits.checked_timeout(timeout)
 
 
-def _in_child(graph: CareGraph, text: str, timeout: float | None, federated: bool,
-              stream: tuple[ox.QueryResultsFormat, Callable[[bytes], object]] | None = None) -> bytes:
+def _in_child(
+    graph: CareGraph,
+    text: str,
+    timeout: float | None,
+    federated: bool,
+    stream: tuple[ox.QueryResultsFormat, Callable[[bytes], object]] | None = None,
+) -> bytes:
     """The query's answer, evaluated in a child process (:mod:`caregraph.query.limits`): ``R`` and SPARQL JSON,
     or ``G`` and N-Triples; or, given a ``stream`` (a format and where its bytes go), nothing."""
     from . import limits
@@ -112,8 +127,13 @@ def _in_child(graph: CareGraph, text: str, timeout: float | None, federated: boo
             result.serialize(sink, format=ox.QueryResultsFormat.JSON)
 
     def evaluate() -> bytes:
-        return limits.run_in_child(work, timeout=timeout, what="the query", classify=_classify,
-                                   deliver=stream[1] if stream is not None else None)
+        return limits.run_in_child(
+            work,
+            timeout=timeout,
+            what="the query",
+            classify=_classify,
+            deliver=stream[1] if stream is not None else None,
+        )
 
     try:
         return evaluate()

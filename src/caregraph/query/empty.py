@@ -58,8 +58,11 @@ def _words(period: Period) -> str:
 
 
 def _label(store: ox.Store, entity: ox.NamedNode | ox.BlankNode) -> str:
-    labels = [q.object.value for q in store.quads_for_pattern(entity, ox.NamedNode(RDFS + "label"), None)
-              if isinstance(q.object, ox.Literal)]
+    labels = [
+        q.object.value
+        for q in store.quads_for_pattern(entity, ox.NamedNode(RDFS + "label"), None)
+        if isinstance(q.object, ox.Literal)
+    ]
     return f" ({labels[0]})" if labels else ""
 
 
@@ -70,11 +73,17 @@ def _suggest(name: str, candidates: list[str]) -> str:
 
 def _unknown_code(store: ox.Store, name: str, type_name: str, code: str) -> str:
     predicate = ox.NamedNode(CODE_TYPES[type_name])
-    codes = sorted({q.object.value for q in store.quads_for_pattern(None, predicate, None)
-                    if isinstance(q.object, ox.Literal)})
-    names = sorted({q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)
-                    if isinstance(q.object, ox.Literal)
-                    and any(True for _ in store.quads_for_pattern(q.subject, predicate, None))})
+    codes = sorted(
+        {q.object.value for q in store.quads_for_pattern(None, predicate, None) if isinstance(q.object, ox.Literal)}
+    )
+    names = sorted(
+        {
+            q.object.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "label"), None)
+            if isinstance(q.object, ox.Literal)
+            and any(True for _ in store.quads_for_pattern(q.subject, predicate, None))
+        }
+    )
     what = "ODS code" if type_name == "ods" else "GSS code"
     folded = {n.casefold(): n for n in names}
     close = difflib.get_close_matches(code.casefold(), folded, n=3, cutoff=0.6)
@@ -83,15 +92,19 @@ def _unknown_code(store: ox.Store, name: str, type_name: str, code: str) -> str:
 
 
 def _unknown_iri(store: ox.Store, name: str, iri: ox.NamedNode) -> str:
-    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None)
-                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(iri.value.rsplit("/", 1)[0])}
+    subjects = {
+        q.subject.value
+        for q in store.quads_for_pattern(None, None, None)
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(iri.value.rsplit("/", 1)[0])
+    }
     shown = {curie(s): s for s in subjects}
     return f"{name}={curie(iri.value)} names nothing in the graph{_suggest(curie(iri.value), sorted(shown))}"
 
 
 def _known(store: ox.Store, term: ox.NamedNode) -> bool:
-    return any(True for _ in store.quads_for_pattern(term, None, None)) or \
-        any(True for _ in store.quads_for_pattern(None, None, term))
+    return any(True for _ in store.quads_for_pattern(term, None, None)) or any(
+        True for _ in store.quads_for_pattern(None, None, term)
+    )
 
 
 def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.Store) -> str:
@@ -101,19 +114,27 @@ def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.S
     values: dict[str, list[ox.NamedNode | ox.Literal]] = {}
     for name, parameter in query.parameters.items():
         given = params.get(name)
-        texts = ([given] if isinstance(given, str) else list(given)) if given is not None else (
-            [] if parameter.default == "UNDEF" else [parameter.default])
+        texts = (
+            ([given] if isinstance(given, str) else list(given))
+            if given is not None
+            else ([] if parameter.default == "UNDEF" else [parameter.default])
+        )
         values[name] = [to_term(parameter.type, text, query.prefixes) for text in texts]
     # 1. A value that names nothing.
     for name, parameter in query.parameters.items():
         for term in values[name]:
-            if parameter.type in CODE_TYPES and not any(True for _ in store.quads_for_pattern(
-                    None, ox.NamedNode(CODE_TYPES[parameter.type]), term)):
+            if parameter.type in CODE_TYPES and not any(
+                True for _ in store.quads_for_pattern(None, ox.NamedNode(CODE_TYPES[parameter.type]), term)
+            ):
                 return _unknown_code(store, name, parameter.type, term.value)
             if isinstance(term, ox.NamedNode) and not _known(store, term):
                 return _unknown_iri(store, name, term)
-    days = [(name, term) for name, terms in values.items() for term in terms
-            if isinstance(term, ox.Literal) and term.datatype.value == XSD + "date"]
+    days = [
+        (name, term)
+        for name, terms in values.items()
+        for term in terms
+        if isinstance(term, ox.Literal) and term.datatype.value == XSD + "date"
+    ]
     # 2. A day outside the period the query's datasets cover.
     datasets = " ".join(f"<{to_term('iri', s).value}>" for s in query.sources)
     covered = _period(store, _OF_DATASETS % datasets) if datasets else None
@@ -128,24 +149,41 @@ def explain(query, params: Mapping[str, str | Sequence[str]] | None, store: ox.S
         if parameter.type not in CODE_TYPES:
             continue
         for term in values[name]:
-            entity = next(q.subject for q in store.quads_for_pattern(
-                None, ox.NamedNode(CODE_TYPES[parameter.type]), term) if isinstance(q.subject, ox.NamedNode))
+            entity = next(
+                q.subject
+                for q in store.quads_for_pattern(None, ox.NamedNode(CODE_TYPES[parameter.type]), term)
+                if isinstance(q.subject, ox.NamedNode)
+            )
             period = _period(store, _OF_ENTITY % f"<{entity.value}>")
             for day_name, day_term in days:
                 day = datetime.date.fromisoformat(day_term.value)
                 if period and (day < period[0] or (period[1] and day > period[1])):
-                    line = (f"{name}={term.value}{_label(store, entity)} is in the data only {_words(period)}, "
-                            f"not on {day_name}={day}")
-                    successors = [q.object for q in store.quads_for_pattern(
-                        entity, ox.NamedNode(DCTERMS + "isReplacedBy"), None) if isinstance(q.object, ox.NamedNode)]
+                    line = (
+                        f"{name}={term.value}{_label(store, entity)} is in the data only {_words(period)}, "
+                        f"not on {day_name}={day}"
+                    )
+                    successors = [
+                        q.object
+                        for q in store.quads_for_pattern(entity, ox.NamedNode(DCTERMS + "isReplacedBy"), None)
+                        if isinstance(q.object, ox.NamedNode)
+                    ]
                     for successor in successors[:1]:
-                        code = next((q.object.value for q in store.quads_for_pattern(
-                            successor, ox.NamedNode(CODE_TYPES[parameter.type]), None)
-                            if isinstance(q.object, ox.Literal)), None)
+                        code = next(
+                            (
+                                q.object.value
+                                for q in store.quads_for_pattern(
+                                    successor, ox.NamedNode(CODE_TYPES[parameter.type]), None
+                                )
+                                if isinstance(q.object, ox.Literal)
+                            ),
+                            None,
+                        )
                         later = _period(store, _OF_ENTITY % f"<{successor.value}>")
-                        line += (f"; it was replaced by {code or curie(successor.value)}{_label(store, successor)}"
-                                 + (f", in the data {_words(later)}" if later else "")
-                                 + (f": try {name}={code}" if code else ""))
+                        line += (
+                            f"; it was replaced by {code or curie(successor.value)}{_label(store, successor)}"
+                            + (f", in the data {_words(later)}" if later else "")
+                            + (f": try {name}={code}" if code else "")
+                        )
                     return line
     given = ", ".join(f"{name}={' '.join(t.value for t in terms)}" for name, terms in values.items() if terms)
     return f"no record matches {given}" if given else "no record matches this query"

@@ -23,8 +23,10 @@ from ..errors import ParseError
 
 _FIELD = re.compile(r"#\+ (?P<key>[a-z]+):(?: (?P<value>.*))?")
 _CONTINUATION = re.compile(r"#\+ {2,}(?P<value>\S.*)")
-_PARAM = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*) +(?P<type>\S+) +(?P<default>\S(?:.*?\S)?) +-- +"
-                    r"(?P<description>\S.*)")
+_PARAM = re.compile(
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*) +(?P<type>\S+) +(?P<default>\S(?:.*?\S)?) +-- +"
+    r"(?P<description>\S.*)"
+)
 
 QUERY_FIELDS = ("summary", "description", "question", "sources", "tags", "param")
 """The fields of a stored query's header; ``param`` may be given once per parameter."""
@@ -46,8 +48,15 @@ class Header:
         self.repeated: dict[str, list[tuple[str, int]]] = {}
 
 
-def parse_header(text: str, display: str, fields: Sequence[str], *, repeatable: Sequence[str] = (),
-                 required: Sequence[str] = (), kind: str = "stored query") -> Header:
+def parse_header(
+    text: str,
+    display: str,
+    fields: Sequence[str],
+    *,
+    repeatable: Sequence[str] = (),
+    required: Sequence[str] = (),
+    kind: str = "stored query",
+) -> Header:
     """The header of ``text`` (shown as ``display`` in errors), whose lines may name ``fields``; those in
     ``repeatable`` may be given more than once, those in ``required`` must be given (every ``kind`` has them)."""
     header = Header()
@@ -66,8 +75,7 @@ def parse_header(text: str, display: str, fields: Sequence[str], *, repeatable: 
         continuation = _CONTINUATION.fullmatch(line)
         if continuation:
             if last is None:
-                raise ParseError(display, "a continuation line ('#+' and two spaces) with no field before it",
-                                 number)
+                raise ParseError(display, "a continuation line ('#+' and two spaces) with no field before it", number)
             if last in repeatable:
                 value, first = header.repeated[last][-1]
                 header.repeated[last][-1] = (value + " " + continuation["value"].strip(), first)
@@ -76,8 +84,11 @@ def parse_header(text: str, display: str, fields: Sequence[str], *, repeatable: 
             continue
         match = _FIELD.fullmatch(line)
         if not match:
-            raise ParseError(display, "malformed header line; expected '#+ name: value' (or '#+' and two spaces "
-                                      "to continue the field above)", number)
+            raise ParseError(
+                display,
+                "malformed header line; expected '#+ name: value' (or '#+' and two spaces to continue the field above)",
+                number,
+            )
         key, value = match["key"], (match["value"] or "").strip()
         if key not in fields:
             import difflib
@@ -90,8 +101,7 @@ def parse_header(text: str, display: str, fields: Sequence[str], *, repeatable: 
         if key in repeatable:
             header.repeated.setdefault(key, []).append((value, number))
         elif key in header.fields:
-            raise ParseError(display, f"header field {key!r} given twice (first on line {header.lines[key]})",
-                             number)
+            raise ParseError(display, f"header field {key!r} given twice (first on line {header.lines[key]})", number)
         else:
             header.fields[key] = value
             header.lines[key] = number
@@ -121,12 +131,19 @@ def parse_parameters(header: Header, display: str) -> list[Parameter]:
     for value, number in header.repeated.get("param", []):
         match = _PARAM.fullmatch(value)
         if not match:
-            raise ParseError(display, "malformed parameter; expected '#+ param: NAME TYPE DEFAULT -- DESCRIPTION', "
-                                      "e.g. '#+ param: area iri cgd:system-dorset -- the area to describe'", number)
+            raise ParseError(
+                display,
+                "malformed parameter; expected '#+ param: NAME TYPE DEFAULT -- DESCRIPTION', "
+                "e.g. '#+ param: area iri cgd:system-dorset -- the area to describe'",
+                number,
+            )
         name, type_name = match["name"], match["type"]
         if not valid_type(type_name):
-            raise ParseError(display, f"parameter {name!r} has unknown type {type_name!r}; types are "
-                                      f"{', '.join(PARAMETER_TYPES)}", number)
+            raise ParseError(
+                display,
+                f"parameter {name!r} has unknown type {type_name!r}; types are {', '.join(PARAMETER_TYPES)}",
+                number,
+            )
         if any(p.name == name for p in parameters):
             raise ParseError(display, f"parameter {name!r} declared twice", number)
         parameters.append(Parameter(name, type_name, match["default"], match["description"], number))

@@ -25,12 +25,16 @@ def catalogue(queries_dir: str | Path | None = None) -> str:
     rows = []
     for slug in library(queries_dir):
         query = stored(slug, queries_dir)
-        parameters = "<br>".join(f"`{p.name}` (optional)" if p.default == "UNDEF" else f"`{p.name}` = `{p.default}`"
-                                 for p in query.parameters.values())
+        parameters = "<br>".join(
+            f"`{p.name}` (optional)" if p.default == "UNDEF" else f"`{p.name}` = `{p.default}`"
+            for p in query.parameters.values()
+        )
         rows.append((query.tags[0] if query.tags else "", slug, query.question, parameters))
     lines = ["| topic | query | question | parameters (default) |", "|---|---|---|---|"]
-    lines += [f"| {topic} | [`{slug}`]({slug}.rq) | {question} | {parameters} |"
-              for topic, slug, question, parameters in sorted(rows)]
+    lines += [
+        f"| {topic} | [`{slug}`]({slug}.rq) | {question} | {parameters} |"
+        for topic, slug, question, parameters in sorted(rows)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -81,4 +85,3 @@ def resolve(query: str | Path | Query, queries_dir: str | Path | None = None) ->
     if query.endswith(".rq") or "/" in query:
         return Query.from_file(query)
     return stored(query, queries_dir)
-

@@ -68,8 +68,10 @@ def checked_timeout(seconds: float | None) -> float | None:
     except (TypeError, ValueError):
         raise InputError(f"the timeout must be a number of seconds such as 30, not {seconds!r}") from None
     if math.isnan(value) or value <= 0 or value > MAX_TIMEOUT:
-        raise InputError(f"the timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g} "
-                         f"(a week), such as 30; got {value:g}")
+        raise InputError(
+            f"the timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g} "
+            f"(a week), such as 30; got {value:g}"
+        )
     return value
 
 
@@ -97,7 +99,7 @@ class _Sink:
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(self.fd, view):]
+                view = view[os.write(self.fd, view) :]
         except OSError as error:
             self.error = error
             raise
@@ -172,9 +174,14 @@ def _kind_of(error: CaregraphError) -> str:
     return "input"
 
 
-def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: str,
-                 classify: Callable[[BaseException], str],
-                 deliver: Callable[[bytes], object] | None = None) -> bytes:
+def run_in_child(
+    work: Callable[[_Sink], None],
+    *,
+    timeout: float | None,
+    what: str,
+    classify: Callable[[BaseException], str],
+    deliver: Callable[[bytes], object] | None = None,
+) -> bytes:
     """Run ``work(sink)`` in a child process and return what it wrote to ``sink`` — or, with ``deliver``, hand
     each piece to ``deliver`` as it arrives and return nothing, so that results are never held whole.
 
@@ -214,8 +221,10 @@ def run_in_child(work: Callable[[_Sink], None], *, timeout: float | None, what: 
             if remaining is not None and remaining <= 0:
                 from ..errors import QueryTimeout
 
-                raise QueryTimeout(f"{what} was stopped after {timeout:g} s, its time limit; give a longer "
-                                   "--timeout (seconds) if it needs more time")
+                raise QueryTimeout(
+                    f"{what} was stopped after {timeout:g} s, its time limit; give a longer "
+                    "--timeout (seconds) if it needs more time"
+                )
             ready, _, _ = select.select(list(open_fds), [], [], remaining)
             for fd in ready:
                 chunk = os.read(fd, 1 << 16)
@@ -277,10 +286,13 @@ def raise_failure(failure: Failure, *, what: str) -> NoReturn:
     if failure.kind == "endpoint":
         raise EndpointError(failure.message)
     if failure.kind in ("storage", "output"):
-        raise StorageError(failure.message if failure.kind == "storage" else f"cannot write the output: "
-                                                                               f"{failure.message}")
+        raise StorageError(
+            failure.message if failure.kind == "storage" else f"cannot write the output: {failure.message}"
+        )
     if failure.kind == "crash":
-        raise LimitError(f"{what} was stopped: {failure.message}; it may need more memory than the "
-                         f"{MEMORY_BUDGET / (1 << 30):g} GiB caregraph allows a query (CAREGRAPH_QUERY_MEMORY "
-                         "sets it, in GiB)")
+        raise LimitError(
+            f"{what} was stopped: {failure.message}; it may need more memory than the "
+            f"{MEMORY_BUDGET / (1 << 30):g} GiB caregraph allows a query (CAREGRAPH_QUERY_MEMORY "
+            "sets it, in GiB)"
+        )
     raise RuntimeError(f"{what} failed: {failure.message}")

@@ -127,8 +127,7 @@ def sparql_term(term: Term | None) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<{term.value}>"  # a NamedNode's IRI cannot contain <, >, quotes, braces, backslashes or spaces
     if isinstance(term, ox.Literal):
-        text = (term.value.replace("\\", "\\\\").replace('"', '\\"')
-                .replace("\n", "\\n").replace("\r", "\\r"))
+        text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if term.language:
             return f'"{text}"@{term.language}'
         if term.datatype.value == XSD + "string":
@@ -137,8 +136,7 @@ def sparql_term(term: Term | None) -> str:
     raise InputError(f"a {type(term).__name__} cannot be a parameter value")
 
 
-_VALUES_BLOCK = re.compile(r"\s*VALUES\s*(?:(?P<var>[?$]\w+)\s*\{(?P<data>[^{}]*)\}|\([^()]*\)\s*\{[^{}]*\})",
-                           re.I)
+_VALUES_BLOCK = re.compile(r"\s*VALUES\s*(?:(?P<var>[?$]\w+)\s*\{(?P<data>[^{}]*)\}|\([^()]*\)\s*\{[^{}]*\})", re.I)
 
 
 def _closing_brace(masked: str, opening: int) -> int:
@@ -179,4 +177,3 @@ def value_slots(masked: str, keyword: re.Match[str]) -> dict[str, tuple[int, int
             slots.setdefault(block["var"][1:], block.span("data"))
         position = block.end()
     return slots
-

@@ -38,6 +38,7 @@ def normalise(result: QueryResult, kind: str) -> QueryResult:
     if result.kind == "select":
         return QueryResult("select", result.variables, [tuple(map(_canonical, row)) for row in result.rows])
     if result.kind == "graph":
-        return QueryResult("graph", triples=[ox.Triple(t.subject, t.predicate, _canonical(t.object))
-                                             for t in result.triples])
+        return QueryResult(
+            "graph", triples=[ox.Triple(t.subject, t.predicate, _canonical(t.object)) for t in result.triples]
+        )
     return result

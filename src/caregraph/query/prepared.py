@@ -49,9 +49,18 @@ class Query:
     service_line: int | None
     _slots: dict[str, tuple[int, int]]
 
-    def __init__(self, source: str, display: str, slug: str | None = None, summary: str | None = None,
-                 description: str | None = None, question: str | None = None, sources: tuple[str, ...] = (),
-                 tags: tuple[str, ...] = (), parameters: dict[str, Parameter] | None = None) -> None:
+    def __init__(
+        self,
+        source: str,
+        display: str,
+        slug: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        question: str | None = None,
+        sources: tuple[str, ...] = (),
+        tags: tuple[str, ...] = (),
+        parameters: dict[str, Parameter] | None = None,
+    ) -> None:
         self.source, self.display, self.slug = source, display, slug
         self.summary, self.description, self.question = summary, description, question
         self.sources, self.tags, self.parameters = sources, tags, parameters if parameters is not None else {}
@@ -60,14 +69,24 @@ class Query:
         return f"Query(slug={self.slug!r}, display={self.display!r}, form={getattr(self, 'form', None)!r})"
 
     @classmethod
-    def from_text(cls, text: str, display: str = "<query>", *, slug: str | None = None,
-                  require: Sequence[str] = (), parse_header: bool = True) -> Query:
+    def from_text(
+        cls,
+        text: str,
+        display: str = "<query>",
+        *,
+        slug: str | None = None,
+        require: Sequence[str] = (),
+        parse_header: bool = True,
+    ) -> Query:
         """A query from SPARQL text, its header parsed and checked; errors name ``display`` and the line.
 
         With ``parse_header=False`` the ``#+`` lines are comments like any other, as for a SPARQL endpoint, which
         receives stored queries already bound (a PREFIX line before their header)."""
-        header = (grammar.parse_header(text, display, QUERY_FIELDS, repeatable=("param",), required=require)
-                  if parse_header else Header())
+        header = (
+            grammar.parse_header(text, display, QUERY_FIELDS, repeatable=("param",), required=require)
+            if parse_header
+            else Header()
+        )
         parameters = parse_parameters(header, display)
 
         def listed(key: str) -> tuple[str, ...]:
@@ -79,15 +98,24 @@ class Query:
             except ValueError as error:
                 raise ParseError(display, f"source {source!r} is not {error}", header.lines["sources"]) from None
 
-        query = cls(text, display, slug, header.fields.get("summary"), header.fields.get("description"),
-                    header.fields.get("question"), listed("sources"), listed("tags"),
-                    {p.name: p for p in parameters})
+        query = cls(
+            text,
+            display,
+            slug,
+            header.fields.get("summary"),
+            header.fields.get("description"),
+            header.fields.get("question"),
+            listed("sources"),
+            listed("tags"),
+            {p.name: p for p in parameters},
+        )
         query._prepare()
         return query
 
     @classmethod
-    def from_file(cls, path: str | Path, *, slug: str | None = None, display: str | None = None,
-                  require: Sequence[str] = ()) -> Query:
+    def from_file(
+        cls, path: str | Path, *, slug: str | None = None, display: str | None = None, require: Sequence[str] = ()
+    ) -> Query:
         path = Path(path)
         shown = display or str(path)
         try:
@@ -102,8 +130,10 @@ class Query:
         masked = mask(self.source)
         keyword = KEYWORD.search(masked)
         if keyword and keyword.group(1).upper() in UPDATE_KEYWORDS:
-            raise InputError(f"{self.display}:{line_of(masked, keyword.start())}: {keyword.group(1).upper()} is "
-                             "SPARQL Update; caregraph query only reads (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+            raise InputError(
+                f"{self.display}:{line_of(masked, keyword.start())}: {keyword.group(1).upper()} is "
+                "SPARQL Update; caregraph query only reads (SELECT, ASK, CONSTRUCT or DESCRIBE)"
+            )
         declared = declared_prefixes(self.source)
         missing = [p for p in PREFIXES if p not in declared]
         prologue = " ".join(f"PREFIX {p}: <{PREFIXES[p]}>" for p in missing) + "\n" if missing else ""
@@ -112,8 +142,11 @@ class Query:
         self.form = self._check_syntax(prologue.count("\n"))
         self.service_line = service_line(self.source)
         if self.service_line is not None and self.slug and "federated" not in self.tags:
-            raise ParseError(self.display, "the query uses SERVICE (another endpoint over the network), so its "
-                                           "tags must include 'federated'", self.service_line)
+            raise ParseError(
+                self.display,
+                "the query uses SERVICE (another endpoint over the network), so its tags must include 'federated'",
+                self.service_line,
+            )
         masked = mask(self.text)
         keyword = KEYWORD.search(masked)
         assert keyword is not None, "a query that parses has a form"
@@ -135,8 +168,9 @@ class Query:
         except (RuntimeError, ValueError, OSError) as error:
             message = " ".join(str(error).split())
             if message.startswith("The custom function "):
-                message = (message.replace("The custom function", "the function", 1).replace(
-                    "is not supported", "is not one caregraph's engine knows (SPARQL 1.1 and XPath casts are)"))
+                message = message.replace("The custom function", "the function", 1).replace(
+                    "is not supported", "is not one caregraph's engine knows (SPARQL 1.1 and XPath casts are)"
+                )
             raise InputError(f"{self.display}: {shorten(message, 300)}") from None
         except SyntaxError as error:
             what, line, column = error_position(str(error))
@@ -150,16 +184,21 @@ class Query:
 
     def _check_default(self, parameter: Parameter, prologue: str) -> None:
         if parameter.name not in self._slots:
-            raise ParseError(self.display, f"parameter {parameter.name!r} needs a block 'VALUES ?{parameter.name} "
-                                           f"{{ default }}' at the start of the WHERE clause", parameter.line)
+            raise ParseError(
+                self.display,
+                f"parameter {parameter.name!r} needs a block 'VALUES ?{parameter.name} "
+                f"{{ default }}' at the start of the WHERE clause",
+                parameter.line,
+            )
         start, end = self._slots[parameter.name]
         line = line_of(self.source, start - (len(self.text) - len(self.source)))
         block = f"{prologue} SELECT ?v WHERE {{ VALUES ?v {{ {self.text[start:end]} }} }}"
         try:
             written = [solution[0] for solution in select(ox.Store(), block)]
         except SyntaxError:
-            raise ParseError(self.display, f"the VALUES block of {parameter.name!r} must hold RDF terms",
-                             line) from None
+            raise ParseError(
+                self.display, f"the VALUES block of {parameter.name!r} must hold RDF terms", line
+            ) from None
         declared: list[ox.NamedNode | ox.Literal | None]
         if parameter.default == "UNDEF":
             declared = [None]
@@ -167,12 +206,17 @@ class Query:
             try:
                 declared = [to_term(parameter.type, parameter.default, self.prefixes)]
             except ValueError as error:
-                raise ParseError(self.display, f"the default of {parameter.name!r} is not {error}",
-                                 parameter.line) from None
+                raise ParseError(
+                    self.display, f"the default of {parameter.name!r} is not {error}", parameter.line
+                ) from None
         if written != declared:
             shown = " ".join(sparql_term(t) for t in written) or "nothing"
-            raise ParseError(self.display, f"the header's default for {parameter.name!r} ({sparql_term(declared[0])}) "
-                                           f"differs from its VALUES block ({shown})", line)
+            raise ParseError(
+                self.display,
+                f"the header's default for {parameter.name!r} ({sparql_term(declared[0])}) "
+                f"differs from its VALUES block ({shown})",
+                line,
+            )
 
     def bind(self, values: Mapping[str, str | Sequence[str]] | None = None) -> str:
         """The query text with each given parameter's VALUES block holding the given value(s) as typed terms.
@@ -198,8 +242,10 @@ class Query:
                 try:
                     terms.append(to_term(parameter.type, text, self.prefixes))
                 except ValueError as error:
-                    raise InputError(f"parameter {name!r} of {self._name()} takes {error}; got {shorten(text)!r}",
-                                     hint=self._declared()) from None
+                    raise InputError(
+                        f"parameter {name!r} of {self._name()} takes {error}; got {shorten(text)!r}",
+                        hint=self._declared(),
+                    ) from None
             replacements.append((self._slots[name], " " + " ".join(sparql_term(t) for t in terms) + " "))
         text = self.text
         for (start, end), data in sorted(replacements, reverse=True):
@@ -218,4 +264,3 @@ class Query:
 def is_sparql(text: str) -> bool:
     """Whether ``text`` is SPARQL rather than a stored query's name or a file name."""
     return "{" in text or bool(KEYWORD.search(mask(text)) and any(c.isspace() for c in text.strip()))
-

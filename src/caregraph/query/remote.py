@@ -27,19 +27,23 @@ def run_remote(url: str, text: str, kind: str, timeout: float | None = DEFAULT_T
     if timeout is None:
         body, media_type = _fetch(url, text, kind, None)
     else:
+
         def work(sink) -> None:
             answer, answer_type = _fetch(url, text, kind, timeout)
             sink.write(answer_type.encode("utf-8", "replace") + b"\n")
             sink.write(answer)
 
         try:
-            data = limits.run_in_child(work, timeout=timeout, what=f"the request to {url}",
-                                       classify=lambda error: "endpoint")
+            data = limits.run_in_child(
+                work, timeout=timeout, what=f"the request to {url}", classify=lambda error: "endpoint"
+            )
         except limits.Failure as failure:
             limits.raise_failure(failure, what=f"the request to {url}")
         except QueryTimeout:
-            raise QueryTimeout(f"SPARQL endpoint {url} did not answer within {timeout:g} s, the deadline for the "
-                               "whole request; give a longer --timeout if it needs more") from None
+            raise QueryTimeout(
+                f"SPARQL endpoint {url} did not answer within {timeout:g} s, the deadline for the "
+                "whole request; give a longer --timeout if it needs more"
+            ) from None
         head, _, body = data.partition(b"\n")
         media_type = head.decode("utf-8", "replace")
     from .portability import normalise
@@ -52,8 +56,10 @@ def run_remote(url: str, text: str, kind: str, timeout: float | None = DEFAULT_T
         # normalise(): a store's known deviations from the standard (Virtuoso's ASK and booleans), undone
         return normalise(QueryResult.from_oxigraph(ox.parse_query_results(body, format=results_format)), kind)
     except (SyntaxError, ValueError) as error:
-        raise EndpointError(f"SPARQL endpoint {url} sent an answer that is not SPARQL results "
-                            f"({media_type or 'no content type'}): {shorten(str(error))}") from None
+        raise EndpointError(
+            f"SPARQL endpoint {url} sent an answer that is not SPARQL results "
+            f"({media_type or 'no content type'}): {shorten(str(error))}"
+        ) from None
 
 
 def _fetch(url: str, text: str, kind: str, timeout: float | None) -> tuple[bytes, str]:
@@ -87,4 +93,3 @@ def _fetch(url: str, text: str, kind: str, timeout: float | None) -> tuple[bytes
     except (OSError, http.client.HTTPException) as error:  # URLError and TimeoutError are OSErrors
         raise unreachable(f"SPARQL endpoint {url}", error, timeout) from None
     return body, media_type
-

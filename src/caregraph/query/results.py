@@ -14,9 +14,24 @@ from ..errors import InputError, printable
 from ..namespaces import PREFIXES, XSD, term_text
 from .parameters import Term
 
-_INTEGERS = {XSD + n for n in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                               "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
-                               "unsignedShort", "unsignedByte")}
+_INTEGERS = {
+    XSD + n
+    for n in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 def to_python(term: Term | ox.Triple | None) -> object:
@@ -83,10 +98,18 @@ RESULT_FORMATS = {
 }
 """The output formats each kind of result can take (for graphs, xml is RDF/XML and json is JSON-LD)."""
 
-RESULTS_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
-_GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
-                  "json": ox.RdfFormat.JSON_LD}
+RESULTS_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "xml": ox.RdfFormat.RDF_XML,
+    "json": ox.RdfFormat.JSON_LD,
+}
 
 
 def _json_term(term: Term) -> dict:
@@ -123,15 +146,22 @@ class QueryResult:
     """What a query returns, embedded or remote: ``kind`` is ``select`` (``variables`` and ``rows`` of terms,
     ``None`` where unbound), ``ask`` (``boolean``) or ``graph`` (``triples``, for CONSTRUCT and DESCRIBE)."""
 
-    def __init__(self, kind: str, variables: tuple[str, ...] = (), rows: list[tuple[Term | None, ...]] | None = None,
-                 boolean: bool | None = None, triples: list[ox.Triple] | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        variables: tuple[str, ...] = (),
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+    ) -> None:
         self.kind, self.variables, self.boolean = kind, variables, boolean
         self.rows = rows if rows is not None else []
         self.triples = triples if triples is not None else []
 
     def __repr__(self) -> str:
         shown = {"ask": f"boolean={self.boolean}", "graph": f"{len(self.triples)} triples"}.get(
-            self.kind, f"variables={self.variables}, {len(self.rows)} rows")
+            self.kind, f"variables={self.variables}, {len(self.rows)} rows"
+        )
         return f"QueryResult({self.kind!r}, {shown})"
 
     @classmethod
@@ -158,8 +188,10 @@ class QueryResult:
         if self.kind == "ask":
             return [{"answer": self.boolean}]
         if self.kind == "graph":
-            return [{"subject": to_python(t.subject), "predicate": to_python(t.predicate),
-                     "object": to_python(t.object)} for t in self.triples]
+            return [
+                {"subject": to_python(t.subject), "predicate": to_python(t.predicate), "object": to_python(t.object)}
+                for t in self.triples
+            ]
         return [{v: to_python(term) for v, term in zip(self.variables, row, strict=True)} for row in self.rows]
 
     def same_values(self, other: QueryResult) -> bool:
@@ -180,10 +212,14 @@ class QueryResult:
     def serialize(self, fmt: str, *, title: str | None = None) -> bytes:
         """The result as ``fmt``, one of :data:`RESULT_FORMATS` for its kind."""
         if fmt not in RESULT_FORMATS[self.kind]:
-            what = {"select": "SELECT results are a table", "ask": "an ASK result is true or false",
-                    "graph": "CONSTRUCT and DESCRIBE results are RDF"}[self.kind]
-            raise InputError(f"{what}: --format {fmt} does not apply; use one of "
-                             f"{', '.join(RESULT_FORMATS[self.kind])}")
+            what = {
+                "select": "SELECT results are a table",
+                "ask": "an ASK result is true or false",
+                "graph": "CONSTRUCT and DESCRIBE results are RDF",
+            }[self.kind]
+            raise InputError(
+                f"{what}: --format {fmt} does not apply; use one of {', '.join(RESULT_FORMATS[self.kind])}"
+            )
         if fmt == "table":
             return (self.table(title=title) + "\n").encode()
         if self.kind == "graph":
@@ -205,8 +241,10 @@ class QueryResult:
         if self.kind == "ask":
             document = {"head": {}, "boolean": self.boolean}
         else:
-            bindings = [{v: _json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
-                        for row in self.rows]
+            bindings = [
+                {v: _json_term(t) for v, t in zip(self.variables, row, strict=True) if t is not None}
+                for row in self.rows
+            ]
             document = {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}
         return ox.parse_query_results(json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON)
 
@@ -221,10 +259,10 @@ class QueryResult:
             headers = ("subject", "predicate", "object")
             from ..ordering import sorted_triples
 
-            rows = [tuple(_shown(term) for term in (t.subject, t.predicate, t.object))
-                    for t in sorted_triples(self.triples)]
+            rows = [
+                tuple(_shown(term) for term in (t.subject, t.predicate, t.object)) for t in sorted_triples(self.triples)
+            ]
         else:
             headers, rows = self.variables, [tuple(map(_shown, row)) for row in self.rows]
         count = f"{len(rows)} {'row' if len(rows) == 1 else 'rows'}"
         return render_table(headers, rows, width=width, title=title) + "\n" + count
-

@@ -21,9 +21,15 @@ Values = Mapping[str, str | Sequence[str]]
 """Parameter values by name: one text, or a sequence of them (one VALUES row each)."""
 
 
-def run(query: str | Path | Query, params: Values | None = None, *, graph: CareGraph | None = None,
-        endpoint: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-        allow_service: bool = False) -> QueryResult:
+def run(
+    query: str | Path | Query,
+    params: Values | None = None,
+    *,
+    graph: CareGraph | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
+) -> QueryResult:
     """Run a stored query (by name), a ``.rq`` file or SPARQL text, with ``params`` bound, and return the result.
 
     Runs on ``endpoint`` (any SPARQL 1.1 endpoint) when given, else on ``graph`` (default: the caregraph graph,
@@ -46,9 +52,16 @@ def run(query: str | Path | Query, params: Values | None = None, *, graph: CareG
     return run_embedded(graph, text, timeout=timeout, allow_service=allow_service)
 
 
-def stream(query: str | Path | Query, params: Values | None, fmt: str, deliver: Callable[[bytes], object], *,
-           graph: CareGraph | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-           allow_service: bool = False) -> None:
+def stream(
+    query: str | Path | Query,
+    params: Values | None,
+    fmt: str,
+    deliver: Callable[[bytes], object],
+    *,
+    graph: CareGraph | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    allow_service: bool = False,
+) -> None:
     """Run a SELECT or ASK query as :func:`run` does, on the embedded graph, handing its answer in the W3C results
     format ``fmt`` (csv, tsv, json or xml) to ``deliver`` piece by piece as the engine produces it, never held
     whole: an answer of any size in constant memory."""
@@ -56,8 +69,9 @@ def stream(query: str | Path | Query, params: Values | None, fmt: str, deliver: 
     stream_embedded(graph, text, fmt, deliver, timeout=timeout, allow_service=allow_service)
 
 
-def _embedded(prepared: Query, params: Values | None, graph: CareGraph | None,
-              allow_service: bool) -> tuple[CareGraph, str]:
+def _embedded(
+    prepared: Query, params: Values | None, graph: CareGraph | None, allow_service: bool
+) -> tuple[CareGraph, str]:
     """The graph to run ``prepared`` on and its text with ``params`` bound (codes resolved in that graph); a SERVICE
     clause refused, unless allowed, before the graph is loaded."""
     if prepared.service_line is not None and not allow_service:

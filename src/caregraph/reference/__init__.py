@@ -67,16 +67,16 @@ CONCERNS: dict[str, str] = {
     "ods-roles": "the Organisation Data Service role codes as a SKOS concept scheme",
     "regions": "NHS England regions, and the dated memberships of CCGs, STPs and ICBs in them",
     "stps": "sustainability and transformation partnerships 2017-2021: organisations, footprints with their "
-            "dated GSS codes and code history, the 2018 merger, ODS role periods",
+    "dated GSS codes and code history, the 2018 merger, ODS role periods",
     "ccgs": "clinical commissioning groups and their dated memberships of STPs, April 2017 to 2021",
     "icbs": "the 42 integrated care boards (July 2022): organisations, ODS role periods, 2022 and 2023 footprints",
     "first-wave-ics": "the ten first-wave integrated care systems' ONS footprints (ICS19, E59) and how they lie "
-                      "within their STP footprints",
+    "within their STP footprints",
     "local-authorities": "local authority areas and their share of each STP footprint, April 2017, 2019 and 2020",
     "trusts": "acute NHS trusts and their STPs, 2017/18",
     "vanguards": "the 50 new care model vanguards: type, wave and announcement",
     "practices": "GP practices, primary care networks and sub-ICB locations with their dated memberships, and the "
-                 "practices' registered and weighted populations, 2022/23 and 2024/25",
+    "practices' registered and weighted populations, 2022/23 and 2024/25",
 }
 """Output file stem → what it holds (the header comment of the generated file)."""
 
@@ -110,8 +110,12 @@ def generate(reference_dir: str | Path) -> dict[str, bytes]:
     return {f"{concern}.ttl": concern_file(concern, what, b.files[concern]) for concern, what in CONCERNS.items()}
 
 
-def import_reference(reference_dir: str | Path, output_dir: str | Path | None = None, *,
-                     progress: Callable[[Path, bytes], None] | None = None) -> list[Path]:
+def import_reference(
+    reference_dir: str | Path,
+    output_dir: str | Path | None = None,
+    *,
+    progress: Callable[[Path, bytes], None] | None = None,
+) -> list[Path]:
     """Generate the Turtle from ``reference_dir`` and write each file atomically into ``output_dir`` (default:
     ``reference_dir``). ``progress`` is called with each path written and its bytes. Returns the paths."""
     target = Path(output_dir) if output_dir is not None else Path(reference_dir)

@@ -70,8 +70,9 @@ class Builder:
         self.add(concern, q, ox.NamedNode(PROV + "wasQuotedFrom"), ox.NamedNode(row.dataset.iri))
         self.add(concern, q, cg("locator"), literal(locator))
 
-    def claim(self, concern: str, s: ox.NamedNode, p: ox.NamedNode, o, rows: Iterable[Row],
-              comment: str | None = None) -> None:
+    def claim(
+        self, concern: str, s: ox.NamedNode, p: ox.NamedNode, o, rows: Iterable[Row], comment: str | None = None
+    ) -> None:
         """Assert (s, p, o) and the claim that the first of ``rows``' files states it, derived from ``rows``.
 
         A second call for the same triple and file adds nothing: the first row that says it is the evidence.
@@ -94,8 +95,15 @@ class Builder:
         if comment:
             self.add(concern, claim, COMMENT, literal(comment))
 
-    def record(self, concern: str, iri: ox.NamedNode, kind: ox.NamedNode, properties: Iterable[tuple],
-               rows: Iterable[Row], comment: str | None = None) -> None:
+    def record(
+        self,
+        concern: str,
+        iri: ox.NamedNode,
+        kind: ox.NamedNode,
+        properties: Iterable[tuple],
+        rows: Iterable[Row],
+        comment: str | None = None,
+    ) -> None:
         """A sourced record: a node of class ``kind`` with ``properties``, derived from ``rows``."""
         self.add(concern, iri, A, kind)
         for p, o in properties:
@@ -105,8 +113,15 @@ class Builder:
         if comment:
             self.add(concern, iri, COMMENT, literal(comment))
 
-    def describe(self, concern: str, entity: ox.NamedNode, kinds: Iterable[ox.NamedNode],
-                 codes: Iterable[tuple[ox.NamedNode, str]], row: Row, name: str | None = None) -> None:
+    def describe(
+        self,
+        concern: str,
+        entity: ox.NamedNode,
+        kinds: Iterable[ox.NamedNode],
+        codes: Iterable[tuple[ox.NamedNode, str]],
+        row: Row,
+        name: str | None = None,
+    ) -> None:
         """The usual claims about an entity from one row: its types, its codes (with the ONS geography IRI of a
         footprint's or place's GSS code), and a name."""
         for kind in kinds:
@@ -127,11 +142,23 @@ class Builder:
         names.finish(self, self.datasets)
 
 
-def membership(b: Builder, concern: str, row: Row, member: str, organisation: ox.NamedNode, label: str,
-               period: ox.NamedNode, rows: Iterable[Row] | None = None) -> None:
+def membership(
+    b: Builder,
+    concern: str,
+    row: Row,
+    member: str,
+    organisation: ox.NamedNode,
+    label: str,
+    period: ox.NamedNode,
+    rows: Iterable[Row] | None = None,
+) -> None:
     """A dated membership of ``member`` (an ODS code) in ``organisation``, derived from ``row`` or ``rows``."""
     # A membership of a region also names the region with cg:inRegion, so that "which region, when" is one pattern.
     region = [(cg("inRegion"), organisation)] if concern == "regions" else []
-    b.record(concern, cgd(f"membership-{row.dataset.slug}-{member}-{label}"), cg("Membership"),
-             [(MEMBER, org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period), *region],
-             rows if rows is not None else [row])
+    b.record(
+        concern,
+        cgd(f"membership-{row.dataset.slug}-{member}-{label}"),
+        cg("Membership"),
+        [(MEMBER, org(member)), (ORGANIZATION, organisation), (MEMBER_DURING, period), *region],
+        rows if rows is not None else [row],
+    )

@@ -91,10 +91,25 @@ def read_datasets(reference_dir: str | Path) -> tuple[Dataset, ...]:
             preference = int(line["preference"])
         except ValueError:
             raise InputError(f"{line.where}: preference {line['preference']!r} is not a whole number") from None
-        ranked.append((preference, Dataset(
-            line["slug"], line["file"], line["concern"], line["title"], line["description"], line["publisher"],
-            line["date_as_given"], line["licence"], tuple(line["origin"].split()), tuple(line["key"].split()),
-            date, line["comment"] or None)))
+        ranked.append(
+            (
+                preference,
+                Dataset(
+                    line["slug"],
+                    line["file"],
+                    line["concern"],
+                    line["title"],
+                    line["description"],
+                    line["publisher"],
+                    line["date_as_given"],
+                    line["licence"],
+                    tuple(line["origin"].split()),
+                    tuple(line["key"].split()),
+                    date,
+                    line["comment"] or None,
+                ),
+            )
+        )
     return tuple(dataset for _, dataset in sorted(ranked, key=lambda pair: pair[0]))
 
 
@@ -105,5 +120,7 @@ def read_publishers(reference_dir: str | Path) -> dict[str, str]:
 
 def read_first_wave(reference_dir: str | Path) -> dict[str, FirstWaveArea]:
     """The ten ICS19 codes → the shared system entities and the STP footprints of April 2019 they lie within."""
-    return {line["ics19_code"]: FirstWaveArea(line["system"], line["stp19_code"], tuple(line["ccgs_in_part"].split()))
-            for line in read_table(reference_dir, "first-wave-systems.csv")}
+    return {
+        line["ics19_code"]: FirstWaveArea(line["system"], line["stp19_code"], tuple(line["ccgs_in_part"].split()))
+        for line in read_table(reference_dir, "first-wave-systems.csv")
+    }

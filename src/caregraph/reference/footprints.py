@@ -46,8 +46,7 @@ SNAPSHOTS = (
     Snapshot(date(2017, 4, 1), (("ons-ccg-stp-2017", "STP17CD"),), "the April 2017 lookup"),
     Snapshot(date(2018, 4, 1), (("ons-ccg-stp-2018", "STP18CD"),), "the April 2018 lookup"),
     Snapshot(date(2019, 4, 1), (("ons-ccg-stp-2019", "STP19CD"),), "the April 2019 lookup"),
-    Snapshot(date(2020, 4, 1), (("ons-stp-2020", "STP20CD"), ("ons-ccg-stp-2020", "STP20CD")),
-             "the April 2020 files"),
+    Snapshot(date(2020, 4, 1), (("ons-stp-2020", "STP20CD"), ("ons-ccg-stp-2020", "STP20CD")), "the April 2020 files"),
     Snapshot(date(2021, 4, 1), (("nhsd-ccg-stp-2021", "STP21CD"),), "the NHS Digital 2021 table"),
     Snapshot(date(2022, 7, 1), (("rcpch-icbs", "ICB22CD_GSS"),), "the ICB table's 2022 codes"),
     Snapshot(date(2023, 4, 1), (("rcpch-icbs", "ICB23CD_GSS"),), "the ICB table's 2023 codes"),
@@ -55,10 +54,15 @@ SNAPSHOTS = (
 """When each set of footprint codes was in use: a code is dated from the first snapshot listing it to the day
 before the first later snapshot that does not."""
 
-ODS_COLUMNS = (("ons-stp-2020", "STP20CD", "STP20CDH"), ("ons-ccg-stp-2020", "STP20CD", "STP20CDH"),
-               ("nhsd-ccg-stp-2021", "STP21CD", "STP21CDH"), ("rcpch-icbs", "ICB22CD_GSS", "ICB_ODS_CODE"),
-               ("rcpch-icbs", "ICB23CD_GSS", "ICB_ODS_CODE"))
+ODS_COLUMNS = (
+    ("ons-stp-2020", "STP20CD", "STP20CDH"),
+    ("ons-ccg-stp-2020", "STP20CD", "STP20CDH"),
+    ("nhsd-ccg-stp-2021", "STP21CD", "STP21CDH"),
+    ("rcpch-icbs", "ICB22CD_GSS", "ICB_ODS_CODE"),
+    ("rcpch-icbs", "ICB23CD_GSS", "ICB_ODS_CODE"),
+)
 """Files that pair a footprint code with the ODS code of its organisation: (file, GSS column, ODS column)."""
+
 
 @dataclass(frozen=True)
 class CcgLookup:
@@ -72,12 +76,23 @@ class CcgLookup:
     stp_gss: str
 
 
-CCG_STP = tuple(CcgLookup(f"ons-ccg-stp-{year}", year, f"CCG{year % 100}CDH", f"CCG{year % 100}CD",
-                          f"CCG{year % 100}NM", f"STP{year % 100}CD") for year in (2017, 2018, 2019, 2020))
+CCG_STP = tuple(
+    CcgLookup(
+        f"ons-ccg-stp-{year}",
+        year,
+        f"CCG{year % 100}CDH",
+        f"CCG{year % 100}CD",
+        f"CCG{year % 100}NM",
+        f"STP{year % 100}CD",
+    )
+    for year in (2017, 2018, 2019, 2020)
+)
 """The ONS CCG → STP lookups, oldest first; ONS names each column by its year."""
 
-LAD_FILES = {year: (f"ons-lad-ccg-stp-{year}", f"LAD{year % 100}CD", f"LAD{year % 100}NM", f"STP{year % 100}CD")
-             for year in (2019, 2020)}
+LAD_FILES = {
+    year: (f"ons-lad-ccg-stp-{year}", f"LAD{year % 100}CD", f"LAD{year % 100}NM", f"STP{year % 100}CD")
+    for year in (2019, 2020)
+}
 """The derived local authority files that count LSOAs: year → (file, local authority code and name columns,
 STP column)."""
 
@@ -113,8 +128,10 @@ class Footprints:
             for row in rows[slug]:
                 known = self.ods.setdefault(row[gss], (row[ods], row))
                 if known[0] != row[ods]:
-                    raise InputError(f"{row.dataset.file}:{row.line}: {row[gss]} has the ODS code {row[ods]}, but "
-                                     f"{known[1].dataset.file}:{known[1].line} gives it {known[0]}")
+                    raise InputError(
+                        f"{row.dataset.file}:{row.line}: {row[gss]} has the ODS code {row[ods]}, but "
+                        f"{known[1].dataset.file}:{known[1].line} gives it {known[0]}"
+                    )
         self.successions: list[Succession] = []
         for index in range(len(SNAPSHOTS) - 1):
             self._decide_successors(index)
@@ -129,8 +146,10 @@ class Footprints:
     def period(self, code: str) -> ox.NamedNode:
         seen = sorted(self.listed[code])
         if seen != list(range(seen[0], seen[-1] + 1)):
-            raise InputError(f"footprint code {code} is listed, dropped and listed again: "
-                             + ", ".join(SNAPSHOTS[i].words for i in seen))
+            raise InputError(
+                f"footprint code {code} is listed, dropped and listed again: "
+                + ", ".join(SNAPSHOTS[i].words for i in seen)
+            )
         start = SNAPSHOTS[seen[0]].start
         if seen[-1] == len(SNAPSHOTS) - 1:
             return calendar(f"from-{start.isoformat()}")
@@ -184,14 +203,18 @@ class Footprints:
         missing = [r[a.ccg_ods] for r in ccgs if r[a.ccg_ods] not in later]
         targets = {later[r[a.ccg_ods]][b.stp_gss] for r in ccgs if r[a.ccg_ods] in later}
         if missing or len(targets) != 1 or not targets <= new:
-            raise InputError(f"cannot decide what replaced footprint {code}: its CCGs of {year_a} are not all in one "
-                             f"new footprint in {year_b}")
+            raise InputError(
+                f"cannot decide what replaced footprint {code}: its CCGs of {year_a} are not all in one "
+                f"new footprint in {year_b}"
+            )
         successor = targets.pop()
         rows = ccgs + [later[r[a.ccg_ods]] for r in ccgs]
         names = listing(r[a.ccg_name] for r in ccgs)
         ccg_words = f"{len(ccgs)} CCG" + "s" * (len(ccgs) != 1)
-        comment = (f"The April {year_a} lookup places {ccg_words} in {code} ({names}); the April {year_b} lookup "
-                   f"places every one of them in {successor}, a code it is the first to list.")
+        comment = (
+            f"The April {year_a} lookup places {ccg_words} in {code} ({names}); the April {year_b} lookup "
+            f"places every one of them in {successor}, a code it is the first to list."
+        )
         return code, successor, rows, comment
 
     def _by_lsoas(self, code, new, year_a, year_b):
@@ -203,21 +226,27 @@ class Footprints:
         shared = {}
         for candidate in new:
             # At least a + b - total of a local authority's LSOAs lie in both footprints.
-            shared[candidate] = sum(max(0, n + counts_b[candidate].get(lad, 0) - totals[lad])
-                                    for lad, n in counts_a[code].items())
+            shared[candidate] = sum(
+                max(0, n + counts_b[candidate].get(lad, 0) - totals[lad]) for lad, n in counts_a[code].items()
+            )
         flows = sorted(((n, c) for c, n in shared.items() if n), reverse=True)
         if not flows or flows[0][0] * 2 <= total:
-            raise InputError(f"cannot decide what replaced footprint {code}: no new footprint of {year_b} holds "
-                             f"most of its {total} LSOAs")
+            raise InputError(
+                f"cannot decide what replaced footprint {code}: no new footprint of {year_b} holds "
+                f"most of its {total} LSOAs"
+            )
         successor = flows[0][1]
         lads = sorted(lad for lad in counts_a[code] if lad in counts_b[successor])
-        rows = ([r for r in self.rows[slug_a] if r[stp_a] == code and r[lad_a] in lads]
-                + [r for r in self.rows[slug_b] if r[stp_b] == successor and r[lad_b] in lads])
-        comment = (f"Of the {total} LSOAs of {code} in April {year_a}, at least "
-                   + listing(f"{n} lie in {c}" for n, c in flows)
-                   + f" in April {year_b} (counted per local authority: at least a + b - total of an authority's "
-                     f"LSOAs lie in both). {code} is not listed in {year_b}; {successor}, a new code, holds most "
-                     f"of its area.")
+        rows = [r for r in self.rows[slug_a] if r[stp_a] == code and r[lad_a] in lads] + [
+            r for r in self.rows[slug_b] if r[stp_b] == successor and r[lad_b] in lads
+        ]
+        comment = (
+            f"Of the {total} LSOAs of {code} in April {year_a}, at least "
+            + listing(f"{n} lie in {c}" for n, c in flows)
+            + f" in April {year_b} (counted per local authority: at least a + b - total of an authority's "
+            f"LSOAs lie in both). {code} is not listed in {year_b}; {successor}, a new code, holds most "
+            f"of its area."
+        )
         return code, successor, rows, comment
 
     def _by_ods(self, code, new):
@@ -226,12 +255,15 @@ class Footprints:
         ods, row = self.ods[code]
         successors = [(c, self.ods[c][1]) for c in sorted(new) if c in self.ods and self.ods[c][0] == ods]
         if len(successors) != 1:
-            raise InputError(f"cannot decide what replaced footprint {code}: {len(successors)} new codes have its "
-                             f"ODS code {ods}")
+            raise InputError(
+                f"cannot decide what replaced footprint {code}: {len(successors)} new codes have its ODS code {ods}"
+            )
         successor, later = successors[0]
         rows = [row] if row is later else [row, later]
-        comment = (f"{code} and {successor} are both given the ODS code {ods}: the organisation kept its ODS code "
-                   f"and ONS re-issued the footprint's code.")
+        comment = (
+            f"{code} and {successor} are both given the ODS code {ods}: the organisation kept its ODS code "
+            f"and ONS re-issued the footprint's code."
+        )
         return code, successor, rows, comment
 
 
@@ -250,8 +282,10 @@ def _dating(code: str, seen: list[int]) -> str:
         how = f"{code} is listed by {listed}, the latest, so it is dated from the first of these on, open-ended."
     else:
         later = SNAPSHOTS[seen[-1] + 1]
-        how = (f"{code} is listed by {listed} but not by {later.words}, so it is dated from the first of these to "
-               f"the day before {later.start:%-d %B %Y}.")
+        how = (
+            f"{code} is listed by {listed} but not by {later.words}, so it is dated from the first of these to "
+            f"the day before {later.start:%-d %B %Y}."
+        )
     return how + " The files begin in April 2017: a code may be older."
 
 
@@ -271,12 +305,24 @@ def add_footprint_history(b: Builder, footprints: Footprints) -> None:
             while link and link.same_organisation and link.old not in footprints.ods:
                 chain.append(link.new)
                 link = footprints.successor.get(link.new)
-            b.claim(concern, organisation, HAS_FOOTPRINT, footprint(code), rows[:1] + evidence,
-                    f"ONS replaced {code} by {' and then '.join(chain)} (see the dcterms:isReplacedBy claims), "
-                    f"which {evidence[0].dataset.title!r} gives the ODS code {local_name(organisation)[4:]}.")
+            b.claim(
+                concern,
+                organisation,
+                HAS_FOOTPRINT,
+                footprint(code),
+                rows[:1] + evidence,
+                f"ONS replaced {code} by {' and then '.join(chain)} (see the dcterms:isReplacedBy claims), "
+                f"which {evidence[0].dataset.title!r} gives the ODS code {local_name(organisation)[4:]}.",
+            )
         else:
-            b.claim(concern, organisation, HAS_FOOTPRINT, footprint(code), rows[:1],
-                    f"No file gives the STP of {code} an ODS code, so caregraph names it by its footprint code.")
+            b.claim(
+                concern,
+                organisation,
+                HAS_FOOTPRINT,
+                footprint(code),
+                rows[:1],
+                f"No file gives the STP of {code} an ODS code, so caregraph names it by its footprint code.",
+            )
     for s in footprints.successions:
         concern = "stps" if s.new in stp_era else "icbs"
         b.claim(concern, footprint(s.old), IS_REPLACED_BY, footprint(s.new), s.rows, s.comment)
@@ -288,13 +334,18 @@ def add_footprint_history(b: Builder, footprints: Footprints) -> None:
     for new, parts in sorted(merged.items()):
         before, after = parts[0].between
         rows = [row for s in parts for row in s.rows]
-        period = calendar(f"period-{before.start.isoformat()}-to-"
-                          f"{(after.start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)}")
+        period = calendar(
+            f"period-{before.start.isoformat()}-to-"
+            f"{(after.start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)}"
+        )
         olds = [s.old for s in parts]
-        b.record("stps", cgd(f"merger-{after.columns[0][0]}-{new}"), cg("Merger"),
-                 [(ox.NamedNode(ORG + "originalOrganization"), footprints.organisation(old)) for old in olds]
-                 + [(ox.NamedNode(ORG + "resultingOrganization"), footprints.organisation(new)),
-                    (HAS_TIME, period)],
-                 rows,
-                 f"The STPs of {listing(olds)} became one, {new}: every CCG that {before.words} places in them is "
-                 f"in {new} in {after.words}. It happened between the two lookups.")
+        b.record(
+            "stps",
+            cgd(f"merger-{after.columns[0][0]}-{new}"),
+            cg("Merger"),
+            [(ox.NamedNode(ORG + "originalOrganization"), footprints.organisation(old)) for old in olds]
+            + [(ox.NamedNode(ORG + "resultingOrganization"), footprints.organisation(new)), (HAS_TIME, period)],
+            rows,
+            f"The STPs of {listing(olds)} became one, {new}: every CCG that {before.words} places in them is "
+            f"in {new} in {after.words}. It happened between the two lookups.",
+        )

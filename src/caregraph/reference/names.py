@@ -71,8 +71,7 @@ def finish(builder, datasets) -> None:
         firsts: dict[tuple[str, str], tuple[str, Row, str]] = {}
         for name, row, concern in names:
             firsts.setdefault((row.dataset.slug, name.casefold()), (name, row, concern))
-        latest = max(firsts.values(),
-                     key=lambda n: (span(cgd(_when(n[1])[0]).value)[0], -order[n[1].dataset.slug]))
+        latest = max(firsts.values(), key=lambda n: (span(cgd(_when(n[1])[0]).value)[0], -order[n[1].dataset.slug]))
         display = spelling[latest[0].casefold()]
         per_file: dict[str, int] = defaultdict(int)
         for slug, _ in firsts:
@@ -82,6 +81,14 @@ def finish(builder, datasets) -> None:
                 builder.claim(concern, entity, LABEL if name == display else ALT_LABEL, english(name), [row])
             when, in_force = _when(row)
             iri = f"name-{local_name(entity)}-{slug}" + (f"-{slugify(name)}" if per_file[slug] > 1 else "")
-            builder.record(concern, cgd(iri), cg("DatedName"),
-                           [(cg("namedEntity"), entity), (cg("nameText"), english(name)),
-                            (HAS_TIME if in_force else cg("recordedAsOf"), cgd(when))], [row])
+            builder.record(
+                concern,
+                cgd(iri),
+                cg("DatedName"),
+                [
+                    (cg("namedEntity"), entity),
+                    (cg("nameText"), english(name)),
+                    (HAS_TIME if in_force else cg("recordedAsOf"), cgd(when)),
+                ],
+                [row],
+            )

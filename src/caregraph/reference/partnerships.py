@@ -44,10 +44,15 @@ from .terms import (
     org,
 )
 
-_STP_COLUMNS = (("ons-stp-2020", "STP20CD", "STP20NM"), ("ons-ccg-stp-2020", "STP20CD", "STP20NM"),
-                ("ons-ccg-stp-2019", "STP19CD", "STP19NM"), ("ons-ccg-stp-2018", "STP18CD", "STP18NM"),
-                ("ons-ccg-stp-2017", "STP17CD", "STP17NM"), ("nhsd-ccg-stp-2021", "STP21CD", "STP21NM"),
-                ("hf-trust-stp", "STP_code", "STP"))
+_STP_COLUMNS = (
+    ("ons-stp-2020", "STP20CD", "STP20NM"),
+    ("ons-ccg-stp-2020", "STP20CD", "STP20NM"),
+    ("ons-ccg-stp-2019", "STP19CD", "STP19NM"),
+    ("ons-ccg-stp-2018", "STP18CD", "STP18NM"),
+    ("ons-ccg-stp-2017", "STP17CD", "STP17NM"),
+    ("nhsd-ccg-stp-2021", "STP21CD", "STP21NM"),
+    ("hf-trust-stp", "STP_code", "STP"),
+)
 """Files that name an STP footprint: (file, GSS column, name column)."""
 
 
@@ -72,8 +77,15 @@ def add_stps(b: Builder, rows: Mapping[str, list[Row]], footprints: Footprints) 
     for row in first_rows(rows["nhsd-ccg-stp-2021"], "STP21CDH"):
         role_period(b, "stps", row, row["STP21CDH"], stp_role, fy(2021))
     for ods, row in sorted(rcpch.items()):
-        role_period(b, "icbs", row, ods, icb_role, calendar("from-2022-07-01"),
-                    "Integrated care boards were established on 1 July 2022, the date of ONS's ICB codes of 2022.")
+        role_period(
+            b,
+            "icbs",
+            row,
+            ods,
+            icb_role,
+            calendar("from-2022-07-01"),
+            "Integrated care boards were established on 1 July 2022, the date of ONS's ICB codes of 2022.",
+        )
 
 
 def add_ccgs(b: Builder, rows: Mapping[str, list[Row]], footprints: Footprints) -> None:
@@ -82,8 +94,9 @@ def add_ccgs(b: Builder, rows: Mapping[str, list[Row]], footprints: Footprints) 
     for lookup in CCG_STP:
         for row in rows[lookup.slug]:
             ods, stp = row[lookup.ccg_ods], row[lookup.stp_gss]
-            b.describe("ccgs", org(ods), [ccg], [(ODS_CODE, ods), (GSS_CODE, row[lookup.ccg_gss])], row,
-                       row[lookup.ccg_name])
+            b.describe(
+                "ccgs", org(ods), [ccg], [(ODS_CODE, ods), (GSS_CODE, row[lookup.ccg_gss])], row, row[lookup.ccg_name]
+            )
             membership(b, "ccgs", row, ods, footprints.organisation(stp), stp, fy(lookup.year))
     table = rows["nhsd-ccg-stp-2021"]
     # A 2021 CCG is evidenced by the row that maps its own code to itself, where the table has one.
@@ -107,8 +120,7 @@ def add_icbs(b: Builder, rows: Mapping[str, list[Row]]) -> None:
         ods = row["ICB_ODS_CODE"]
         b.describe("icbs", org(ods), [cg("IntegratedCareBoard")], [], row, row["ICB_NAME"])
         for column in ("ICB22CD_GSS", "ICB23CD_GSS"):
-            b.describe("icbs", footprint(row[column]), [FOOTPRINT], [(GSS_CODE, row[column])], row,
-                       row["ICB_NAME"])
+            b.describe("icbs", footprint(row[column]), [FOOTPRINT], [(GSS_CODE, row[column])], row, row["ICB_NAME"])
 
 
 def source_labels(areas_dir: Path) -> dict[str, str]:
@@ -116,14 +128,22 @@ def source_labels(areas_dir: Path) -> dict[str, str]:
     labels = {}
     for path in sorted(areas_dir.glob("*.ttl")):
         for triple in parse_turtle(path):
-            if (triple.predicate.value == RDFS + "label" and isinstance(triple.subject, ox.NamedNode)
-                    and isinstance(triple.object, ox.Literal)):
+            if (
+                triple.predicate.value == RDFS + "label"
+                and isinstance(triple.subject, ox.NamedNode)
+                and isinstance(triple.object, ox.Literal)
+            ):
                 labels[triple.subject.value] = triple.object.value
     return labels
 
 
-def add_first_wave(b: Builder, rows: Mapping[str, list[Row]], footprints: Footprints,
-                   display_labels: Mapping[str, str], first_wave: Mapping[str, FirstWaveArea]) -> None:
+def add_first_wave(
+    b: Builder,
+    rows: Mapping[str, list[Row]],
+    footprints: Footprints,
+    display_labels: Mapping[str, str],
+    first_wave: Mapping[str, FirstWaveArea],
+) -> None:
     """Each footprint of ONS's December 2019 list of systems, its first-wave system (``display_labels`` from
     :func:`source_labels`, ``first_wave`` from data/reference/tables/) and how it lies within its STP footprint."""
     ccg19 = rows["ons-ccg-stp-2019"]
@@ -131,8 +151,10 @@ def add_first_wave(b: Builder, rows: Mapping[str, list[Row]], footprints: Footpr
         code, name = row["ICS19CD"], row["ICS19NM"]
         area = first_wave.get(code)
         if area is None:
-            raise InputError(f"{row.dataset.file}:{row.line}: {code} has no first-wave system entity",
-                             hint="add it to data/reference/tables/first-wave-systems.csv with the shared system IRI")
+            raise InputError(
+                f"{row.dataset.file}:{row.line}: {code} has no first-wave system entity",
+                hint="add it to data/reference/tables/first-wave-systems.csv with the shared system IRI",
+            )
         system, ics_footprint = cgd(area.system), footprint(code)
         b.describe("first-wave-ics", ics_footprint, [FOOTPRINT], [(GSS_CODE, code)], row, name)
         # A snapshot: ONS lists the code in December 2019, which says nothing of when it began or ended.
@@ -142,28 +164,48 @@ def add_first_wave(b: Builder, rows: Mapping[str, list[Row]], footprints: Footpr
         # alternative one equal to it.
         name_property = LABEL if display_labels.get(system.value) == name else ALT_LABEL
         b.claim("first-wave-ics", system, name_property, english(name), [row])
-        b.claim("first-wave-ics", system, HAS_FOOTPRINT, ics_footprint, [row],
-                f"ONS lists {name!r} ({code}) among the integrated care systems of December 2019: it is the "
-                f"first-wave area that caregraph describes as {local_name(system)}.")
+        b.claim(
+            "first-wave-ics",
+            system,
+            HAS_FOOTPRINT,
+            ics_footprint,
+            [row],
+            f"ONS lists {name!r} ({code}) among the integrated care systems of December 2019: it is the "
+            f"first-wave area that caregraph describes as {local_name(system)}.",
+        )
         in_stp = [r for r in ccg19 if r["STP19CD"] == area.stp]
         part = [r for r in in_stp if r["CCG19CDH"] in area.part]
         if len(part) != len(area.part) or not in_stp:
-            raise InputError(f"{row.dataset.file}:{row.line}: the April 2019 lookup does not place CCGs "
-                             f"{listing(area.part)} in {area.stp}")
+            raise InputError(
+                f"{row.dataset.file}:{row.line}: the April 2019 lookup does not place CCGs "
+                f"{listing(area.part)} in {area.stp}"
+            )
         others = [r for r in in_stp if r not in part]
         stp_name = in_stp[0]["STP19NM"]
-        intro = (f"ONS names {code} {name!r} (ICS19, December 2019). The April 2019 lookup places "
-                 f"{listing(r['CCG19NM'] for r in (part or in_stp))} in the STP footprint {area.stp} {stp_name!r}")
+        intro = (
+            f"ONS names {code} {name!r} (ICS19, December 2019). The April 2019 lookup places "
+            f"{listing(r['CCG19NM'] for r in (part or in_stp))} in the STP footprint {area.stp} {stp_name!r}"
+        )
         if part:
-            comment = (f"{intro}, together with {listing(r['CCG19NM'] for r in others)}. The first-wave footprint, "
-                       f"named after the area of the first, lies within the STP footprint and is smaller than it.")
+            comment = (
+                f"{intro}, together with {listing(r['CCG19NM'] for r in others)}. The first-wave footprint, "
+                f"named after the area of the first, lies within the STP footprint and is smaller than it."
+            )
         else:
-            comment = (f"{intro}. The first-wave footprint bears the name of the STP's area, so it lies within the "
-                       f"STP footprint; these files do not say whether it covers all of it.")
+            comment = (
+                f"{intro}. The first-wave footprint bears the name of the STP's area, so it lies within the "
+                f"STP footprint; these files do not say whether it covers all of it."
+            )
         b.claim("first-wave-ics", ics_footprint, cg("withinFootprint"), footprint(area.stp), [row, *in_stp], comment)
         if part and others:
             organisation = footprints.organisation(area.stp)
             evidence = footprints.ods_evidence(area.stp)
-            b.claim("first-wave-ics", system, cg("coversPartOf"), organisation, [row, *in_stp, *evidence],
-                    f"{comment} The STP footprint {area.stp} is the footprint of {local_name(organisation)} "
-                    f"(ODS code from {listing(e.dataset.title for e in evidence)}).")
+            b.claim(
+                "first-wave-ics",
+                system,
+                cg("coversPartOf"),
+                organisation,
+                [row, *in_stp, *evidence],
+                f"{comment} The STP footprint {area.stp} is the footprint of {local_name(organisation)} "
+                f"(ODS code from {listing(e.dataset.title for e in evidence)}).",
+            )

@@ -56,12 +56,17 @@ _SLUGS = ("aif-practices-2022-23", "aif-practices-2024-25")
 _YEARS = {"aif-practices-2022-23": 2022, "aif-practices-2024-25": 2024}
 """Each file → the first calendar year of the allocation year it serves."""
 
-_MEASURES = (("Patients", "registeredPatients", "integer"), ("pop 2022/23", "population", "decimal"),
-             ("Final WP", "needWeightedPopulation", "decimal"))
+_MEASURES = (
+    ("Patients", "registeredPatients", "integer"),
+    ("pop 2022/23", "population", "decimal"),
+    ("Final WP", "needWeightedPopulation", "decimal"),
+)
 """Columns imported as measures: (column, cg: measure property, datatype). An empty column gives no measure."""
 
-_STRUCTURES = {"aif-practices-2022-23": cg("PracticePopulationStructure"),
-               "aif-practices-2024-25": cg("ProjectedPracticePopulationStructure")}
+_STRUCTURES = {
+    "aif-practices-2022-23": cg("PracticePopulationStructure"),
+    "aif-practices-2024-25": cg("ProjectedPracticePopulationStructure"),
+}
 """Each file's Data Cube structure: the 2024/25 file has no registered patients, so its structure has no such
 measure (every observation of a Data Cube dataset has a value for each measure of its structure)."""
 
@@ -113,8 +118,9 @@ def add_practices(b: Builder, rows: Mapping[str, list[Row]], first_wave: Mapping
         for code, name in _place_names(row).items():
             if code not in known_places:
                 known_places.add(code)
-                b.describe(CONCERN, cgd("place-" + code), [cg("LocalAuthorityArea")], [(cg("gssCode"), code)],
-                           row, name)
+                b.describe(
+                    CONCERN, cgd("place-" + code), [cg("LocalAuthorityArea")], [(cg("gssCode"), code)], row, name
+                )
         _observation(b, row)
     pcns: set[str] = set()
     sub_icbs: set[str] = set()
@@ -126,8 +132,13 @@ def add_practices(b: Builder, rows: Mapping[str, list[Row]], first_wave: Mapping
         if pcn != NO_PCN:
             if pcn not in pcns:
                 pcns.add(pcn)
-                b.record(CONCERN, org(pcn), cg("PrimaryCareNetwork"),
-                         [(LABEL, english(row["PCN_Name"])), (ODS_CODE, literal(pcn))], [row])
+                b.record(
+                    CONCERN,
+                    org(pcn),
+                    cg("PrimaryCareNetwork"),
+                    [(LABEL, english(row["PCN_Name"])), (ODS_CODE, literal(pcn))],
+                    [row],
+                )
             _membership(b, row, code, pcn)
         _membership(b, row, code, location)
         if location not in sub_icbs:
@@ -135,9 +146,16 @@ def add_practices(b: Builder, rows: Mapping[str, list[Row]], first_wave: Mapping
             organisation = org(location)
             b.claim(CONCERN, organisation, A, cg("SubICBLocation"), [row])
             b.name(CONCERN, organisation, row["LOC22name"], row)
-            role_period(b, CONCERN, row, location, sub_icb_role, calendar("from-2022-07-01"),
-                        "Sub-ICB locations were established with the integrated care boards on 1 July 2022, each "
-                        "keeping the ODS code of the clinical commissioning group whose area it is.")
+            role_period(
+                b,
+                CONCERN,
+                row,
+                location,
+                sub_icb_role,
+                calendar("from-2022-07-01"),
+                "Sub-ICB locations were established with the integrated care boards on 1 July 2022, each "
+                "keeping the ODS code of the clinical commissioning group whose area it is.",
+            )
             _membership(b, row, location, row["ICS22"])
     for row in newer:
         _membership(b, row, row["Practice_Code"], row["ICS22"])
@@ -163,25 +181,41 @@ def _first_wave_locations(b: Builder, rows: Mapping[str, list[Row]], first_wave:
         for row in inside:
             mapping = to_2021.get(row["CCG19CDH"])
             if mapping is None or mapping["CCG21CDH"] not in first_listing:
-                raise InputError(f"{row.dataset.file}:{row.line}: CCG {row['CCG19CDH']} has no sub-ICB location in "
-                                 f"the 2021 mapping and the 2022/23 allocation file")
+                raise InputError(
+                    f"{row.dataset.file}:{row.line}: CCG {row['CCG19CDH']} has no sub-ICB location in "
+                    f"the 2021 mapping and the 2022/23 allocation file"
+                )
             locations.setdefault(mapping["CCG21CDH"], []).extend([row, mapping])
         for location, evidence in sorted(locations.items()):
             ccgs = [r for r in evidence if r.dataset.slug == "ons-ccg-stp-2019"]
-            outside = sorted(r["CCG_UNMAPPED"] for r in rows["nhsd-ccg-stp-2021"]
-                             if r["CCG21CDH"] == location and r["CCG_UNMAPPED"] not in {c["CCG19CDH"] for c in inside}
-                             and r["CCG_UNMAPPED"] != location)
+            outside = sorted(
+                r["CCG_UNMAPPED"]
+                for r in rows["nhsd-ccg-stp-2021"]
+                if r["CCG21CDH"] == location
+                and r["CCG_UNMAPPED"] not in {c["CCG19CDH"] for c in inside}
+                and r["CCG_UNMAPPED"] != location
+            )
             name, named = ics[code]["ICS19NM"], listing(f"{r['CCG19NM']} ({r['CCG19CDH']})" for r in ccgs)
-            comment = (f"The April 2019 lookup places {named} "
-                       f"in the first-wave footprint {code} {name!r} (the area of STP footprint {area.stp}"
-                       f"{' that it names' if area.part else ''}); NHS Digital's 2021 table maps "
-                       f"{'it' if len(ccgs) == 1 else 'them'} to the CCG {location}, whose code the sub-ICB location "
-                       f"{location} of the 2022/23 allocation file kept.")
+            comment = (
+                f"The April 2019 lookup places {named} "
+                f"in the first-wave footprint {code} {name!r} (the area of STP footprint {area.stp}"
+                f"{' that it names' if area.part else ''}); NHS Digital's 2021 table maps "
+                f"{'it' if len(ccgs) == 1 else 'them'} to the CCG {location}, whose code the sub-ICB location "
+                f"{location} of the 2022/23 allocation file kept."
+            )
             if outside:
-                comment += (f" That CCG also took in {listing(outside)}, which the April 2019 lookup places outside "
-                            f"the footprint: the sub-ICB location covers more than the first-wave area.")
-            b.claim(CONCERN, cgd(area.system), cg("matchingSubICBLocation"), org(location),
-                    [ics[code], *evidence, first_listing[location]], comment)
+                comment += (
+                    f" That CCG also took in {listing(outside)}, which the April 2019 lookup places outside "
+                    f"the footprint: the sub-ICB location covers more than the first-wave area."
+                )
+            b.claim(
+                CONCERN,
+                cgd(area.system),
+                cg("matchingSubICBLocation"),
+                org(location),
+                [ics[code], *evidence, first_listing[location]],
+                comment,
+            )
 
 
 def _practice(b: Builder, row: Row, described: set[str]) -> None:
@@ -190,12 +224,20 @@ def _practice(b: Builder, row: Row, described: set[str]) -> None:
     if code in described:
         return
     described.add(code)
-    b.record(CONCERN, org(code), cg("GeneralPractice"),
-             [(LABEL, english(row["GP_Practice_Name"])), (ODS_CODE, literal(code)),
-              (ox.NamedNode(SCHEMA + "postalCode"), literal(row["Practice_Postcode"])),
-              (ox.NamedNode(GEO + "lat"), _decimal(row, "Latitude")),
-              (ox.NamedNode(GEO + "long"), _decimal(row, "Longitude")),
-              *((LOCATED_IN, cgd("place-" + place)) for place in _places(row))], [row])
+    b.record(
+        CONCERN,
+        org(code),
+        cg("GeneralPractice"),
+        [
+            (LABEL, english(row["GP_Practice_Name"])),
+            (ODS_CODE, literal(code)),
+            (ox.NamedNode(SCHEMA + "postalCode"), literal(row["Practice_Postcode"])),
+            (ox.NamedNode(GEO + "lat"), _decimal(row, "Latitude")),
+            (ox.NamedNode(GEO + "long"), _decimal(row, "Longitude")),
+            *((LOCATED_IN, cgd("place-" + place)) for place in _places(row)),
+        ],
+        [row],
+    )
 
 
 def _membership(b: Builder, row: Row, member: str, organisation: str) -> None:
@@ -213,10 +255,19 @@ def _observation(b: Builder, row: Row) -> None:
     if not measures:
         raise InputError(f"{row.dataset.file}:{row.line}: no population for practice {row['Practice_Code']}")
     code, dataset = row["Practice_Code"], row.dataset
-    b.record(CONCERN, cgd(f"population-{dataset.slug}-{code}"), ox.NamedNode(QB + "Observation"),
-             [(ox.NamedNode(QB + "dataSet"), ox.NamedNode(dataset.iri)), (cg("registeredPopulationOf"), org(code)),
-              (HAS_TIME, fy(_YEARS[dataset.slug])), (cg("unitOfMeasure"), PEOPLE), *measures],
-             [row])
+    b.record(
+        CONCERN,
+        cgd(f"population-{dataset.slug}-{code}"),
+        ox.NamedNode(QB + "Observation"),
+        [
+            (ox.NamedNode(QB + "dataSet"), ox.NamedNode(dataset.iri)),
+            (cg("registeredPopulationOf"), org(code)),
+            (HAS_TIME, fy(_YEARS[dataset.slug])),
+            (cg("unitOfMeasure"), PEOPLE),
+            *measures,
+        ],
+        [row],
+    )
 
 
 def describe_datasets(b: Builder) -> None:
@@ -225,5 +276,3 @@ def describe_datasets(b: Builder) -> None:
         if dataset.slug in _STRUCTURES:
             b.add("datasets", ox.NamedNode(dataset.iri), A, ox.NamedNode(QB + "DataSet"))
             b.add("datasets", ox.NamedNode(dataset.iri), ox.NamedNode(QB + "structure"), _STRUCTURES[dataset.slug])
-
-

@@ -46,10 +46,16 @@ def role_row(rows: Mapping[str, list[Row]], role: str) -> Row:
     raise InputError(f"the ODS role listing has no role {role}")
 
 
-def role_period(b: Builder, concern: str, row: Row, ods: str, role: Row, period: ox.NamedNode,
-                comment: str | None = None) -> None:
+def role_period(
+    b: Builder, concern: str, row: Row, ods: str, role: Row, period: ox.NamedNode, comment: str | None = None
+) -> None:
     """A record that the organisation ``ods`` held ``role`` (its row of the listing) during ``period``, as ``row``
     says."""
-    b.record(concern, cgd(f"role-period-{row.dataset.slug}-{ods}-{role['id']}"), cg("RolePeriod"),
-             [(cg("roleHolder"), org(ods)), (cg("roleCode"), cgd("ods-role-" + role["id"])),
-              (HAS_TIME, period)], [row, role], comment)
+    b.record(
+        concern,
+        cgd(f"role-period-{row.dataset.slug}-{ods}-{role['id']}"),
+        cg("RolePeriod"),
+        [(cg("roleHolder"), org(ods)), (cg("roleCode"), cgd("ods-role-" + role["id"])), (HAS_TIME, period)],
+        [row, role],
+        comment,
+    )

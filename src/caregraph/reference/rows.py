@@ -48,8 +48,9 @@ def read_rows(dataset: Dataset, reference_dir: Path) -> list[Row]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file",
-                         hint="data/reference/README.md lists the files and where they come from") from None
+        raise InputError(
+            f"{path}: no such file", hint="data/reference/README.md lists the files and where they come from"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"{path}: cannot read: {error}") from None
     lines = text.splitlines()
@@ -72,8 +73,11 @@ def read_rows(dataset: Dataset, reference_dir: Path) -> list[Row]:
 
 def _table_rows(dataset: Dataset, lines: list[str]) -> list[Row]:
     """The data rows of the first Markdown table (``|a |b |``), after its header and ``|:--|`` rule."""
-    cells = [(n, [c.strip() for c in line.strip().strip("|").split("|")])
-             for n, line in enumerate(lines, start=1) if line.startswith("|")]
+    cells = [
+        (n, [c.strip() for c in line.strip().strip("|").split("|")])
+        for n, line in enumerate(lines, start=1)
+        if line.startswith("|")
+    ]
     if len(cells) < 2:
         raise InputError(f"{dataset.file}: no table")
     header = cells[0][1]

@@ -77,7 +77,7 @@ def local_name(term: ox.NamedNode) -> str:
     value = term.value
     for namespace in (CGD, CG):
         if value.startswith(namespace):
-            return value[len(namespace):]
+            return value[len(namespace) :]
     return re.split(r"[/#]", value)[-1]
 
 

@@ -47,6 +47,26 @@ from .report import (
 )
 from .shapes import ENGINES, load_shapes, project_shapes
 
-__all__ = ["AddOutcome", "ENGINES", "FAIL_ON", "REPORT_FORMATS", "SEVERITIES", "RemoveOutcome", "Report", "Result",
-           "add_record", "folder_for", "load_shapes", "project_shapes", "record_context", "remove_record", "render",
-           "render_json", "render_text", "render_tsv", "render_turtle", "validate_graph", "validate_records"]
+__all__ = [
+    "AddOutcome",
+    "ENGINES",
+    "FAIL_ON",
+    "REPORT_FORMATS",
+    "SEVERITIES",
+    "RemoveOutcome",
+    "Report",
+    "Result",
+    "add_record",
+    "folder_for",
+    "load_shapes",
+    "project_shapes",
+    "record_context",
+    "remove_record",
+    "render",
+    "render_json",
+    "render_text",
+    "render_tsv",
+    "render_turtle",
+    "validate_graph",
+    "validate_records",
+]

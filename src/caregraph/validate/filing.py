@@ -23,6 +23,7 @@ _DEFAULT = ox.DefaultGraph()
 
 # --- adding a record -----------------------------------------------------------------------------------------
 
+
 @dataclass
 class AddOutcome:
     report: Report
@@ -46,13 +47,22 @@ def folder_for(file: str | os.PathLike[str], graph: CareGraph) -> str:
     for kind, folder in RECORD_FOLDERS:
         if kind in ancestors:
             return folder
-    raise InputError(f"{file}: cannot tell which folder of data/ this record belongs in",
-                     hint="name it with --folder, e.g. --folder areas (areas, organisations, contracts, sources …)")
+    raise InputError(
+        f"{file}: cannot tell which folder of data/ this record belongs in",
+        hint="name it with --folder, e.g. --folder areas (areas, organisations, contracts, sources …)",
+    )
 
 
-def add_record(file: str | os.PathLike[str], graph: CareGraph, *, folder: str | None = None, shapes=None,
-               engine: str = "fast", sources: Sequence[str | os.PathLike[str]] = (),
-               fail_on: str = "violation") -> AddOutcome:
+def add_record(
+    file: str | os.PathLike[str],
+    graph: CareGraph,
+    *,
+    folder: str | None = None,
+    shapes=None,
+    engine: str = "fast",
+    sources: Sequence[str | os.PathLike[str]] = (),
+    fail_on: str = "violation",
+) -> AddOutcome:
     """Validate ``file`` in the context of ``graph``; only if no result reaches ``fail_on``, copy it into
     data/<folder>/ of the graph's project.
 
@@ -72,8 +82,10 @@ def add_record(file: str | os.PathLike[str], graph: CareGraph, *, folder: str | 
         return AddOutcome(report, None)
     target = _target(project, source, folder, graph)
     if target.exists():
-        raise InputError(f"{project.relative(target)} already exists; caregraph does not overwrite an existing "
-                         "record", hint="rename the file, or edit the existing record")
+        raise InputError(
+            f"{project.relative(target)} already exists; caregraph does not overwrite an existing record",
+            hint="rename the file, or edit the existing record",
+        )
     atomic_write(target, data, overwrite=False)
     return AddOutcome(report, target)
 
@@ -106,18 +118,25 @@ def remove_record(file: str | os.PathLike[str], graph: CareGraph) -> RemoveOutco
     try:
         inside = target.relative_to(project.data_dir.resolve())
     except ValueError:
-        raise InputError(f"{file}: not a record of {project.data_dir}; remove only removes files under data/",
-                         hint="name the file as `caregraph add` printed it") from None
+        raise InputError(
+            f"{file}: not a record of {project.data_dir}; remove only removes files under data/",
+            hint="name the file as `caregraph add` printed it",
+        ) from None
     if inside.parts[0] == "reference":
         raise InputError(f"{file}: the files of data/reference/ are generated; run caregraph import-reference")
     if not target.is_file():
         raise InputError(f"{file}: no such file in {project.data_dir}")
     project.writable(target)
     nodes = {t.subject for t in parse_turtle(target, display=project.relative(target))}
-    pointing = sorted({(term_text(q.subject), term_text(q.predicate), term_text(q.object))
-                       for node in nodes if not isinstance(node, ox.BlankNode)
-                       for q in graph.store.quads_for_pattern(None, None, node, _DEFAULT)
-                       if q.subject not in nodes})
+    pointing = sorted(
+        {
+            (term_text(q.subject), term_text(q.predicate), term_text(q.object))
+            for node in nodes
+            if not isinstance(node, ox.BlankNode)
+            for q in graph.store.quads_for_pattern(None, None, node, _DEFAULT)
+            if q.subject not in nodes
+        }
+    )
     if pointing:
         return RemoveOutcome(target, False, pointing)
     try:

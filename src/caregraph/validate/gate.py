@@ -28,13 +28,16 @@ _TARGETS = (SH + "targetClass", SH + "targetSubjectsOf", SH + "targetObjectsOf",
 
 # --- where each node is written --------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r'''(?P<skip>\#[^\n]*|"""[\s\S]*?"""|'\'\'[\s\S]*?'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
+_TOKEN = re.compile(
+    r'''(?P<skip>\#[^\n]*|"""[\s\S]*?"""|'\'\'[\s\S]*?'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'
                         |\^\^|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
                       |(?P<directive>@prefix|@base|(?i:\bPREFIX\b|\bBASE\b))
                       |(?P<iri><[^<>"{}|^`\\\s]*>)
                       |(?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w:%-]|\.(?=[\w:%-]))*)
                       |(?P<lang>@[A-Za-z][\w-]*)
-                      |(?P<punct>[.;,\[\]()])''', re.VERBOSE)
+                      |(?P<punct>[.;,\[\]()])''',
+    re.VERBOSE,
+)
 
 
 def subject_lines(text: str) -> dict[str, int]:
@@ -88,6 +91,7 @@ def subject_lines(text: str) -> dict[str, int]:
 
 # --- the rules -----------------------------------------------------------------------------------------------
 
+
 def unattested_triples(records: list[ox.Triple], store: ox.Store, graph: ox.Store) -> list[ox.Triple]:
     """The record triples nothing attests, judged in ``store`` (the records in their context) together with the
     claims the graph already makes about the records' nodes and the quotations those claims rest on."""
@@ -112,8 +116,11 @@ def quotation_problems(store: ox.Store, quotations: set[str], sources: Sequence[
     """What is wrong with the words of the records' own quotations: not in their source's text, or that text
     cannot be found. A quotation with no words or no source is the shapes' to report."""
     _, problems = verify_quotations(store, sources, reference_dir)
-    return [p for p in problems if p.quotation in quotations
-            and p.text.strip() and p.source and not p.message.startswith("its source is not")]
+    return [
+        p
+        for p in problems
+        if p.quotation in quotations and p.text.strip() and p.source and not p.message.startswith("its source is not")
+    ]
 
 
 def untargeted_nodes(store: ox.Store, shapes, nodes: Iterable[ox.NamedNode]) -> list[ox.NamedNode]:
@@ -123,9 +130,17 @@ def untargeted_nodes(store: ox.Store, shapes, nodes: Iterable[ox.NamedNode]) -> 
     from .shapes import focus_nodes
 
     deactivated = set(shapes.subjects(rdflib.URIRef(SH + "deactivated"), rdflib.Literal(True)))
-    targets = tuple(sorted({(key, str(value)) for key in _TARGETS
-                            for shape, value in shapes.subject_objects(rdflib.URIRef(key))
-                            if shape not in deactivated}))
+    targets = tuple(
+        sorted(
+            {
+                (key, str(value))
+                for key in _TARGETS
+                for shape, value in shapes.subject_objects(rdflib.URIRef(key))
+                if shape not in deactivated
+            }
+        )
+    )
     targeted = focus_nodes(store, targets)
-    return sorted((n for n in nodes if n not in targeted and not periods.is_calendar_iri(n.value)),
-                  key=lambda n: n.value)
+    return sorted(
+        (n for n in nodes if n not in targeted and not periods.is_calendar_iri(n.value)), key=lambda n: n.value
+    )

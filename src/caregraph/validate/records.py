@@ -30,16 +30,28 @@ _DEFAULT = ox.DefaultGraph()
 # nodes those point at in turn (a calendar term's beginning and its date, a quotation's source). A shape that
 # reads further must add its property here; tests/test_validate.py compares the result with whole-graph
 # validation on every example.
-_VALUE_FACTS = frozenset(ox.NamedNode(iri) for iri in (
-    RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", SKOS + "prefLabel", SKOS + "inScheme",
-    TIME + "hasBeginning", TIME + "hasEnd", TIME + "inXSDDate", PROV + "wasQuotedFrom",
-))
+_VALUE_FACTS = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        RDF + "type",
+        RDFS + "label",
+        SKOS + "altLabel",
+        SKOS + "hiddenLabel",
+        SKOS + "prefLabel",
+        SKOS + "inScheme",
+        TIME + "hasBeginning",
+        TIME + "hasEnd",
+        TIME + "inXSDDate",
+        PROV + "wasQuotedFrom",
+    )
+)
 _VALUE_DEPTH = 2
 # Facts about a record stated from the other side: a membership's org:organization points at the partnership.
 _INCOMING_FACTS = (ox.NamedNode(ORG + "organization"),)
 
 
 # --- whole graph ---------------------------------------------------------------------------------------------
+
 
 def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Report:
     """Validate the whole graph against the shapes and the conventions; report every record.
@@ -52,8 +64,14 @@ def validate_graph(graph: CareGraph, shapes=None, *, engine: str = "fast") -> Re
     results = name_missing_values(results, graph.store) + graph_convention_results(graph.store)
     labels = record_labels(graph.store, {to_oxigraph_term(r.terms["focus"]) for r in results})
     results = [with_label(r, labels) for r in results]
-    records = sum(1 for _ in select(graph.store, f"""
-        SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}")) }}"""))
+    records = sum(
+        1
+        for _ in select(
+            graph.store,
+            f"""
+        SELECT DISTINCT ?s WHERE {{ ?s a ?type FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{CGD}")) }}""",
+        )
+    )
     return Report(sorted(results, key=result_order), records=records, shapes_graph=shapes)
 
 
@@ -62,6 +80,7 @@ def project_of(graph: CareGraph) -> Project:
 
 
 # --- new records in the context of a graph -------------------------------------------------------------------
+
 
 def _calendar_triples(triples: list[ox.Triple], display: str) -> list[ox.Triple]:
     """OWL-Time descriptions of the calendar terms the records point at, as the build would add them."""
@@ -169,8 +188,14 @@ def _source_folders(project: Project, sources: Sequence[str | os.PathLike[str]])
     return folders
 
 
-def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, shapes=None, *,
-                     engine: str = "fast", sources: Sequence[str | os.PathLike[str]] = ()) -> Report:
+def validate_records(
+    files: Sequence[str | os.PathLike[str]],
+    graph: CareGraph,
+    shapes=None,
+    *,
+    engine: str = "fast",
+    sources: Sequence[str | os.PathLike[str]] = (),
+) -> Report:
     """Validate the records in ``files`` in the context of ``graph``; report only on the nodes the files describe.
 
     References to organisations, places, quotations and sources already in ``graph`` resolve; nothing is added
@@ -184,8 +209,11 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     records = _Records(files, graph.project)
     triples = records.triples + records.calendar
     # The records' nodes, not the calendar terms that _Records described for them.
-    record_nodes = {t.subject for t in records.triples
-                    if not (isinstance(t.subject, ox.NamedNode) and periods.is_calendar_iri(t.subject.value))}
+    record_nodes = {
+        t.subject
+        for t in records.triples
+        if not (isinstance(t.subject, ox.NamedNode) and periods.is_calendar_iri(t.subject.value))
+    }
     context = record_context(graph.store, triples)
     small = ox.Store()
     small.extend(ox.Quad(t.subject, t.predicate, t.object) for t in context + triples)
@@ -200,47 +228,85 @@ def validate_records(files: Sequence[str | os.PathLike[str]], graph: CareGraph, 
     results += record_convention_results(new_triples, graph.store, labels, origin)
     results += _gate_results(records, record_nodes, small, graph.store, shapes, project, sources, labels)
     results = [records.place(r) for r in results]
-    return Report(sorted(results, key=result_order), records=len(record_nodes), files=records.shown,
-                  shapes_graph=shapes)
+    return Report(
+        sorted(results, key=result_order), records=len(record_nodes), files=records.shown, shapes_graph=shapes
+    )
 
 
-def _gate_results(records: _Records, record_nodes: set, small: ox.Store, graph: ox.Store, shapes, project: Project,
-                  sources: Sequence[str | os.PathLike[str]], labels: dict[str, str]) -> list[Result]:
+def _gate_results(
+    records: _Records,
+    record_nodes: set,
+    small: ox.Store,
+    graph: ox.Store,
+    shapes,
+    project: Project,
+    sources: Sequence[str | os.PathLike[str]],
+    labels: dict[str, str],
+) -> list[Result]:
     """The provenance rules of `check`, and the rule that every node is checked, as results about the records."""
     origin = records.origin
     results = []
     for t in gate.unattested_triples(records.triples, small, graph):
-        results.append(convention_result(
-            "AttestedTriplesShape", t.subject, t.predicate, t.object,
-            f"Nothing attests this statement: no claim states {term_text(t.subject)} {term_text(t.predicate)} "
-            f"{term_text(t.object)}, and its subject is not a record derived from a quotation.",
-            "Add a cg:Claim with this rdf:subject, rdf:predicate and rdf:object, prov:wasDerivedFrom the "
-            "cg:Quotation of the source's words that say it.", labels, origin))
+        results.append(
+            convention_result(
+                "AttestedTriplesShape",
+                t.subject,
+                t.predicate,
+                t.object,
+                f"Nothing attests this statement: no claim states {term_text(t.subject)} {term_text(t.predicate)} "
+                f"{term_text(t.object)}, and its subject is not a record derived from a quotation.",
+                "Add a cg:Claim with this rdf:subject, rdf:predicate and rdf:object, prov:wasDerivedFrom the "
+                "cg:Quotation of the source's words that say it.",
+                labels,
+                origin,
+            )
+        )
     quotations = {n.value for n in record_nodes if isinstance(n, ox.NamedNode)}
-    cited = {t.object for t in records.triples
-             if t.predicate.value == PROV + "wasQuotedFrom" and isinstance(t.object, ox.NamedNode)}
+    cited = {
+        t.object
+        for t in records.triples
+        if t.predicate.value == PROV + "wasQuotedFrom" and isinstance(t.object, ox.NamedNode)
+    }
     evidence = ox.Store()
     evidence.extend(ox.Quad(t.subject, t.predicate, t.object) for t in records.triples)
     for source in cited:
         evidence.extend(graph.quads_for_pattern(source, None, None, _DEFAULT))
-    for problem in gate.quotation_problems(evidence, quotations, _source_folders(project, sources),
-                                           project.reference_dir):
+    for problem in gate.quotation_problems(
+        evidence, quotations, _source_folders(project, sources), project.reference_dir
+    ):
         node = ox.NamedNode(problem.quotation)
-        results.append(convention_result(
-            "QuotedWordsShape", node, ox.NamedNode(PROV + "value"), ox.Literal(problem.text),
-            f"This quotation cannot be verified: {problem.message}.",
-            "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ); a new "
-            "source's text goes in the folder given with --sources, named by its cg:sourceFile.", labels, origin))
+        results.append(
+            convention_result(
+                "QuotedWordsShape",
+                node,
+                ox.NamedNode(PROV + "value"),
+                ox.Literal(problem.text),
+                f"This quotation cannot be verified: {problem.message}.",
+                "Copy the words verbatim from the source (white space, quotes, dashes and bullets may differ); a new "
+                "source's text goes in the folder given with --sources, named by its cg:sourceFile.",
+                labels,
+                origin,
+            )
+        )
     typed = {t.subject for t in small if t.predicate == _TYPE}
-    candidates = [n for n in record_nodes if isinstance(n, ox.NamedNode)
-                  and (n in typed or not n.value.startswith(CGD))]  # an untyped cgd: node is reported already
+    candidates = [
+        n for n in record_nodes if isinstance(n, ox.NamedNode) and (n in typed or not n.value.startswith(CGD))
+    ]  # an untyped cgd: node is reported already
     for node in gate.untargeted_nodes(small, shapes, candidates):
         kinds = ", ".join(sorted(term_text(t.object) for t in small.quads_for_pattern(node, _TYPE, None, _DEFAULT)))
-        results.append(convention_result(
-            "CheckedRecordsShape", node, None, None,
-            f"No shape checks this record, so nothing it says would be checked ({kinds or 'it has no type'}).",
-            "Give it a type the ontology declares and the shapes check: cg:IntegratedCareSystem, cg:Claim, "
-            "cg:Quotation, cg:Designation …", labels, origin))
+        results.append(
+            convention_result(
+                "CheckedRecordsShape",
+                node,
+                None,
+                None,
+                f"No shape checks this record, so nothing it says would be checked ({kinds or 'it has no type'}).",
+                "Give it a type the ontology declares and the shapes check: cg:IntegratedCareSystem, cg:Claim, "
+                "cg:Quotation, cg:Designation …",
+                labels,
+                origin,
+            )
+        )
     return results
 
 

@@ -33,6 +33,7 @@ _SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 # --- the report --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Result:
     """One thing wrong with one record, in the words of the shape (or the check) that caught it."""
@@ -79,15 +80,22 @@ class Report:
 
     def summary(self) -> str:
         failing = len({r.focus for r in self.results if r.severity == "violation"})
-        counts = ", ".join(f"{self.count(s)} {s}{'' if self.count(s) == 1 else 's'}"
-                           for s in ("violation", "warning", "info") if self.count(s))
+        counts = ", ".join(
+            f"{self.count(s)} {s}{'' if self.count(s) == 1 else 's'}"
+            for s in ("violation", "warning", "info")
+            if self.count(s)
+        )
         checked = f"{self.records:,} record{'' if self.records == 1 else 's'} checked"
         if self.checks:
             checked = f"{len(self.checks)} check{'' if len(self.checks) == 1 else 's'} run"
         elif self.files:
             checked += f" from {len(self.files)} file{'' if len(self.files) == 1 else 's'}"
-        verdict = "conforms" if self.conforms else "does not conform" + (
-            f": {failing:,} record{'' if failing == 1 else 's'} with violations" if failing else "")
+        verdict = (
+            "conforms"
+            if self.conforms
+            else "does not conform"
+            + (f": {failing:,} record{'' if failing == 1 else 's'} with violations" if failing else "")
+        )
         return f"{checked}; {verdict}" + (f" ({counts})" if counts else "")
 
 
@@ -110,6 +118,7 @@ def term_text(term) -> str:
 
 
 # --- labels --------------------------------------------------------------------------------------------------
+
 
 def record_labels(store: ox.Store, nodes: Iterable) -> dict[str, str]:
     """How each record reads in a report: its name, a claim's triple, a quotation's first words, or its kind."""
@@ -144,11 +153,18 @@ def with_label(result: Result, labels: dict[str, str]) -> Result:
 
 
 def result_order(result: Result) -> tuple:
-    return (result.file, result.focus, _SEVERITY_ORDER.get(result.severity, 3), result.path, result.message,
-            result.value)
+    return (
+        result.file,
+        result.focus,
+        _SEVERITY_ORDER.get(result.severity, 3),
+        result.path,
+        result.message,
+        result.value,
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------------------------
+
 
 def render(report: Report, fmt: str = "text") -> str:
     """The report in one of :data:`REPORT_FORMATS`."""
@@ -187,8 +203,11 @@ def render_json(report: Report) -> str:
     summary: dict[str, object] = {"records": report.records, "files": report.files}
     if report.checks:
         summary["checks"] = report.checks
-    summary |= {"violations": report.count("violation"), "warnings": report.count("warning"),
-                "infos": report.count("info")}
+    summary |= {
+        "violations": report.count("violation"),
+        "warnings": report.count("warning"),
+        "infos": report.count("info"),
+    }
     document = {
         "conforms": report.conforms,
         "summary": summary,
@@ -202,6 +221,7 @@ _TSV_COLUMNS = ("severity", "shape", "focus", "path", "value", "message", "file"
 
 def render_tsv(report: Report) -> str:
     """One result a line, for spreadsheets and shell tools: tabs and line breaks inside a field become spaces."""
+
     def field_text(value: object) -> str:
         return str(value).replace("\t", " ").replace("\n", " ")
 

@@ -60,8 +60,9 @@ def run_shacl(data_graph, shapes_graph, *, fast: bool = False):
     engine = _fast if fast else _reference
     try:
         with quiet_rdflib():
-            conforms, report, _ = engine.validate(data_graph, shacl_graph=shapes_graph, inference="none",
-                                                  allow_warnings=True, allow_infos=True)
+            conforms, report, _ = engine.validate(
+                data_graph, shacl_graph=shapes_graph, inference="none", allow_warnings=True, allow_infos=True
+            )
     except _ENGINE_ERRORS as error:
         raise InputError(f"the shapes cannot be used: {error}") from None
     except ValueError as error:  # pyshacl-turbo's word for a shape it cannot compile

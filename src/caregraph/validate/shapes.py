@@ -58,6 +58,7 @@ def project_shapes(project: Project):
 # in a triple pattern of its top-level group before any FILTER or BIND reads it (tests/test_validate.py checks the
 # rules and compares both engines on every example and on synthetic data).
 
+
 @dataclass(frozen=True)
 class _SparqlRule:
     shape: object  # the node shape (rdflib term)
@@ -84,20 +85,30 @@ def _split_shapes(shapes):
             core.add(triple)
     rules = []
     for shape, constraint in shapes.subject_objects(sh.sparql):
-        if rdflib.Literal(True) in (*shapes.objects(shape, sh.deactivated),
-                                    *shapes.objects(constraint, sh.deactivated)):
+        if rdflib.Literal(True) in (
+            *shapes.objects(shape, sh.deactivated),
+            *shapes.objects(constraint, sh.deactivated),
+        ):
             continue
         prologue = "".join(
             f"PREFIX {shapes.value(d, sh.prefix)}: <{shapes.value(d, sh.namespace)}>\n"
-            for declarer in shapes.objects(constraint, sh.prefixes) for d in shapes.objects(declarer, sh.declare))
-        targets = tuple((str(key), str(value)) for key in (sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf,
-                                                           sh.targetNode)
-                        for value in shapes.objects(shape, key))
-        messages = tuple(sorted(str(m) for m in (*shapes.objects(shape, sh.message),
-                                                 *shapes.objects(constraint, sh.message))))
+            for declarer in shapes.objects(constraint, sh.prefixes)
+            for d in shapes.objects(declarer, sh.declare)
+        )
+        targets = tuple(
+            (str(key), str(value))
+            for key in (sh.targetClass, sh.targetSubjectsOf, sh.targetObjectsOf, sh.targetNode)
+            for value in shapes.objects(shape, key)
+        )
+        messages = tuple(
+            sorted(str(m) for m in (*shapes.objects(shape, sh.message), *shapes.objects(constraint, sh.message)))
+        )
         severity = SHACL_SEVERITIES.get(str(shapes.value(shape, sh.severity) or sh.Violation), "violation")
-        rules.append(_SparqlRule(shape, constraint, prologue + str(shapes.value(constraint, sh.select)), targets,
-                                 messages, severity))
+        rules.append(
+            _SparqlRule(
+                shape, constraint, prologue + str(shapes.value(constraint, sh.select)), targets, messages, severity
+            )
+        )
     _SPLIT_CACHE.clear()
     _SPLIT_CACHE[id(shapes)] = (shapes, core, rules)
     return core, rules
@@ -110,15 +121,23 @@ def focus_nodes(store: ox.Store, targets: tuple[tuple[str, str], ...]) -> set:
         if key == SH + "targetNode":
             nodes.add(ox.NamedNode(value))
             continue
-        pattern = {SH + "targetClass": f"?this a/<{RDFS}subClassOf>* <{value}>",
-                   SH + "targetSubjectsOf": f"?this <{value}> ?any",
-                   SH + "targetObjectsOf": f"?any <{value}> ?this"}[key]
+        pattern = {
+            SH + "targetClass": f"?this a/<{RDFS}subClassOf>* <{value}>",
+            SH + "targetSubjectsOf": f"?this <{value}> ?any",
+            SH + "targetObjectsOf": f"?any <{value}> ?this",
+        }[key]
         nodes |= {row["this"] for row in select(store, f"SELECT DISTINCT ?this WHERE {{ {pattern} }}")}
     return nodes
 
 
-def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labels: dict[str, str],
-                         files: dict[str, str], keep: set[str] | None) -> list[Result]:
+def _sparql_rule_results(
+    store: ox.Store,
+    shapes,
+    rules: list[_SparqlRule],
+    labels: dict[str, str],
+    files: dict[str, str],
+    keep: set[str] | None,
+) -> list[Result]:
     import rdflib
 
     results = []
@@ -132,8 +151,11 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
         seen = set()
         for row in solutions:
             this = row["this"]
-            if (not isinstance(this, ox.NamedNode) or this not in focus
-                    or (keep is not None and node_key(this) not in keep)):
+            if (
+                not isinstance(this, ox.NamedNode)
+                or this not in focus
+                or (keep is not None and node_key(this) not in keep)
+            ):
                 continue
             bound = {name: row[name] for name in variables if row[name] is not None}
             value = bound.get("value", this)
@@ -143,35 +165,59 @@ def _sparql_rule_results(store: ox.Store, shapes, rules: list[_SparqlRule], labe
                 continue
             seen.add(identity)
             message = " ".join(_filled(text, bound) for text in rule.messages)
-            results.append(Result(
-                focus=term_text(this), label=labels.get(node_key(this), ""), path=term_text(path),
-                value=term_text(value), message=message, severity=rule.severity,
-                hint=str(shapes.value(rule.constraint, rdflib.URIRef(SH + "description"))
-                         or shapes.value(rule.shape, rdflib.URIRef(SH + "description")) or ""),
-                shape=term_text(rule.constraint), component="sh:SPARQLConstraintComponent",
-                file=files.get(node_key(this), ""),
-                terms={"focus": to_rdflib_term(this), "path": to_rdflib_term(path), "value": to_rdflib_term(value),
-                       "shape": rule.shape, "constraint": rule.constraint,
-                       "component": rdflib.URIRef(SH + "SPARQLConstraintComponent")},
-            ))
+            results.append(
+                Result(
+                    focus=term_text(this),
+                    label=labels.get(node_key(this), ""),
+                    path=term_text(path),
+                    value=term_text(value),
+                    message=message,
+                    severity=rule.severity,
+                    hint=str(
+                        shapes.value(rule.constraint, rdflib.URIRef(SH + "description"))
+                        or shapes.value(rule.shape, rdflib.URIRef(SH + "description"))
+                        or ""
+                    ),
+                    shape=term_text(rule.constraint),
+                    component="sh:SPARQLConstraintComponent",
+                    file=files.get(node_key(this), ""),
+                    terms={
+                        "focus": to_rdflib_term(this),
+                        "path": to_rdflib_term(path),
+                        "value": to_rdflib_term(value),
+                        "shape": rule.shape,
+                        "constraint": rule.constraint,
+                        "component": rdflib.URIRef(SH + "SPARQLConstraintComponent"),
+                    },
+                )
+            )
     return results
 
 
 def _filled(message: str, bound: dict) -> str:
     """A SPARQL constraint's message with each {?name} or {$name} replaced by that variable's value, where bound."""
-    return re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0),
-                  message)
+    return re.sub(r"\{[?$](\w+)\}", lambda m: bound[m.group(1)].value if m.group(1) in bound else m.group(0), message)
 
 
-def shacl_results(store: ox.Store, data_graph, shapes, engine: str, labels: dict[str, str],
-                   files: dict[str, str], keep: set[str] | None) -> list[Result]:
+def shacl_results(
+    store: ox.Store,
+    data_graph,
+    shapes,
+    engine: str,
+    labels: dict[str, str],
+    files: dict[str, str],
+    keep: set[str] | None,
+) -> list[Result]:
     """The results of the shapes on the graph held in ``store`` and, as written, in the rdflib ``data_graph``;
     ``data_graph`` None: the store's graph is the data, given to pyshacl-turbo as it is (see shacl.py)."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "pyshacl":
-        data = data_graph if data_graph is not None else to_rdflib_graph(
-            q.triple for q in store.quads_for_pattern(None, None, None, _DEFAULT))
+        data = (
+            data_graph
+            if data_graph is not None
+            else to_rdflib_graph(q.triple for q in store.quads_for_pattern(None, None, None, _DEFAULT))
+        )
         return _shape_results(run_shacl(data, shapes)[1], shapes, labels, files, keep)
 
     core, rules = _split_shapes(shapes)
@@ -200,8 +246,9 @@ def _path_text(shapes, path) -> str:
     return str(path)
 
 
-def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str, str],
-                   keep: set[str] | None) -> list[Result]:
+def _shape_results(
+    report_graph, shapes, labels: dict[str, str], files: dict[str, str], keep: set[str] | None
+) -> list[Result]:
     """pyshacl's validation results as :class:`Result`, keeping only focus nodes in ``keep`` (None: all).
 
     Only the report's own results count (not the nested ones pyshacl links with sh:detail), and none about a
@@ -230,14 +277,28 @@ def _shape_results(report_graph, shapes, labels: dict[str, str], files: dict[str
         severity = SHACL_SEVERITIES.get(str(report_graph.value(node, sh.resultSeverity)), "violation")
         if path is None and value == focus:
             value = None  # a rule about the whole record: pyshacl gives the record itself as the value
-        results.append(Result(
-            focus=term_text(focus), label=labels.get(key, ""), path=_path_text(shapes, path),
-            value=term_text(value), message=" ".join(messages), severity=severity,
-            hint=str(hint or ""), shape=term_text(constraint if constraint is not None else shape),
-            component=term_text(component), file=files.get(key, ""),
-            terms={"focus": focus, "path": path, "value": value, "shape": shape, "constraint": constraint,
-                   "component": component},
-        ))
+        results.append(
+            Result(
+                focus=term_text(focus),
+                label=labels.get(key, ""),
+                path=_path_text(shapes, path),
+                value=term_text(value),
+                message=" ".join(messages),
+                severity=severity,
+                hint=str(hint or ""),
+                shape=term_text(constraint if constraint is not None else shape),
+                component=term_text(component),
+                file=files.get(key, ""),
+                terms={
+                    "focus": focus,
+                    "path": path,
+                    "value": value,
+                    "shape": shape,
+                    "constraint": constraint,
+                    "component": component,
+                },
+            )
+        )
     return results
 
 
@@ -248,9 +309,11 @@ def name_missing_values(results: list[Result], store: ox.Store) -> list[Result]:
     out = []
     for result in results:
         value = result.terms.get("value")
-        if (result.component in ("sh:ClassConstraintComponent", "sh:NodeConstraintComponent")
-                and isinstance(value, rdflib.URIRef)
-                and next(iter(store.quads_for_pattern(ox.NamedNode(str(value)), None, None, _DEFAULT)), None) is None):
+        if (
+            result.component in ("sh:ClassConstraintComponent", "sh:NodeConstraintComponent")
+            and isinstance(value, rdflib.URIRef)
+            and next(iter(store.quads_for_pattern(ox.NamedNode(str(value)), None, None, _DEFAULT)), None) is None
+        ):
             hint = f"{result.value} is not in the graph yet. {result.hint}"
             result = dataclasses.replace(result, hint=hint.strip())
         out.append(result)

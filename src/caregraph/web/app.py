@@ -41,8 +41,10 @@ STATUS: dict[type[CaregraphError], int] = {
 async def query_editor(request: Request) -> Response:
     """GET /: YASGUI on /sparql, with every stored query offered as an example that opens in a tab."""
     queries = catalogue.stored_queries(request)
-    examples = [{"name": q.slug, "summary": q.summary, "question": q.question, "text": catalogue.editor_text(q)}
-                for q in queries]
+    examples = [
+        {"name": q.slug, "summary": q.summary, "question": q.question, "text": catalogue.editor_text(q)}
+        for q in queries
+    ]
     return request.app.state.templates.TemplateResponse(request, "yasgui.html", {"examples": examples})
 
 
@@ -87,8 +89,14 @@ def create_app(graph=None, *, timeout: float = 30.0, cors: str | None = None) ->
         queries_dir = graph.project.queries_dir
     middleware = []
     if cors:
-        middleware.append(Middleware(CORSMiddleware, allow_origins=[cors], allow_methods=["GET", "POST"],
-                                     allow_headers=["Accept", "Content-Type"]))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=[cors],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Accept", "Content-Type"],
+            )
+        )
     app = Starlette(routes=routes(), middleware=middleware, exception_handlers={CaregraphError: _error})
     app.state.graph = graph
     app.state.timeout = timeout

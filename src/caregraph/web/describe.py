@@ -27,8 +27,15 @@ from ..query import Query, Term as Node, run_embedded
 
 QUERIES = Path(__file__).parent / "queries"
 
-NAME_PREDICATES = (SKOS + "prefLabel", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", DCTERMS + "title",
-                   "https://schema.org/name", FOAF + "name")
+NAME_PREDICATES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    SKOS + "altLabel",
+    SKOS + "hiddenLabel",
+    DCTERMS + "title",
+    "https://schema.org/name",
+    FOAF + "name",
+)
 """Predicates whose objects are names of their subject: the page shows them first, under "Names"."""
 
 SOURCE_KINDS = (CG + "SourceDocument", CG + "ReferenceDataset")
@@ -80,6 +87,7 @@ def rows(graph: CareGraph, name: str, **params: str | Iterable[str]) -> list[Row
 
 # --- the pieces every page shows ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Quotation:
     """One quotation behind a statement: the source's words and where they stand in it."""
@@ -120,7 +128,7 @@ class Labels:
     def fetch(self, iris) -> None:
         wanted = sorted({i for i in iris if i and i not in self.known})
         for start in range(0, len(wanted), 500):
-            batch = wanted[start:start + 500]
+            batch = wanted[start : start + 500]
             for row in rows(self.graph, "labels", thing=batch):
                 self.known[row["thing"].value] = row["label"].value[1:]  # the label after its language rank
             for iri in batch:
@@ -136,7 +144,7 @@ def unlabelled(iri: str) -> str:
     """What a page calls a thing without a label: a record by its name in caregraph (``designation-001-dorset``),
     a built-in term by its words (``rdfs:label`` → "label", ``rdf:type`` → "type"), anything else by its CURIE."""
     if iri.startswith(CGD):
-        return iri[len(CGD):]
+        return iri[len(CGD) :]
     if iri.startswith((RDF, RDFS)):
         return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", iri.rsplit("#", 1)[1]).lower()
     return curie(iri)
@@ -161,6 +169,7 @@ def is_source(graph, iri: str) -> bool:
 
 
 # --- entities ----------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Reference:
@@ -205,8 +214,9 @@ class Entity:
     @property
     def sources(self) -> list[str]:
         """Every source that says something on the page, sorted."""
-        found = {q.source for s in [*self.names, *self.types, *(s for _, g in self.groups for s in g)]
-                 for q in s.quotations} | {q.source for q in self.record_quotations}
+        found = {
+            q.source for s in [*self.names, *self.types, *(s for _, g in self.groups for s in g)] for q in s.quotations
+        } | {q.source for q in self.record_quotations}
         found |= {q.source for r in self.references for q in r.quotations}
         return sorted(found)
 
@@ -233,7 +243,7 @@ def derived_from(graph, records) -> dict[str, list[str]]:
 def _batches(iris, size: int = 500):
     iris = sorted(set(iris))
     for start in range(0, len(iris), size):
-        yield iris[start:start + size]
+        yield iris[start : start + size]
 
 
 def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
@@ -246,14 +256,16 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
     for row in rows(graph, "entity-facts", entity=iri):
         key = (row["predicate"].value, row["object"])
         if key not in statements:
-            statements[key] = Statement(row["predicate"].value, row["object"],
-                                        asserted=row["asserted"].value == "true", start=row.text("start"))
+            statements[key] = Statement(
+                row["predicate"].value, row["object"], asserted=row["asserted"].value == "true", start=row.text("start")
+            )
     found_references: dict[tuple[str, str], Reference] = {}
     for row in rows(graph, "entity-references", entity=iri):
         if isinstance(row.get("record"), ox.NamedNode):  # a blank node has no page; the Turtle description shows it
             record, predicate = row["record"].value, row["predicate"].value
-            found_references.setdefault((record, predicate),
-                                        Reference(record, predicate, row.text("date"), row.text("start")))
+            found_references.setdefault(
+                (record, predicate), Reference(record, predicate, row.text("date"), row.text("start"))
+            )
     references = sorted(found_references.values(), key=lambda r: (r.start or "9999", r.predicate, r.record))
     # Who says so: the claims that reify a statement, and the quotations of its subject when that is a record.
     claimed: dict[tuple, list[str]] = defaultdict(list)
@@ -263,18 +275,21 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
     node = ox.NamedNode(iri)
     # A sourced record's own quotations stand behind each of its statements: the page shows them once.
     behind = {key: claimed.get((node, *key), []) for key in statements}
-    behind_references = {(r.record, r.predicate): claimed.get((ox.NamedNode(r.record), r.predicate, node), [])
-                         + records.get(r.record, []) for r in references[shown]}
-    found = quotations(graph, [q for qs in [*behind.values(), *behind_references.values(), records.get(iri, [])]
-                               for q in qs])
+    behind_references = {
+        (r.record, r.predicate): claimed.get((ox.NamedNode(r.record), r.predicate, node), [])
+        + records.get(r.record, [])
+        for r in references[shown]
+    }
+    found = quotations(
+        graph, [q for qs in [*behind.values(), *behind_references.values(), records.get(iri, [])] for q in qs]
+    )
 
     def ordered(iris: list[str]) -> list[Quotation]:
         return sorted({found[q] for q in iris if q in found}, key=lambda q: (q.source, q.order))
 
     for reference in references[shown]:
         reference.evidence = is_source(graph, reference.record)
-    publishers = [r.record for r in references
-                  if r.predicate == DCTERMS + "publisher" and is_source(graph, r.record)]
+    publishers = [r.record for r in references if r.predicate == DCTERMS + "publisher" and is_source(graph, r.record)]
     for key, statement in statements.items():
         statement.quotations = ordered(behind[key])
         if statement.predicate in (RDF + "type", RDFS + "label"):
@@ -289,8 +304,16 @@ def describe_entity(graph, iri: str, shown: slice = slice(None)) -> Entity:
         if statement.predicate not in NAME_PREDICATES and statement.predicate != RDF + "type":
             grouped[statement.predicate].append(statement)
     dated = next((s.object.value for s in grouped.get(TIME + "hasTime", [])), "")
-    return Entity(iri, names, types, sorted(grouped.items()), references, dated, ordered(records.get(iri, [])),
-                  is_calendar_iri(iri))
+    return Entity(
+        iri,
+        names,
+        types,
+        sorted(grouped.items()),
+        references,
+        dated,
+        ordered(records.get(iri, [])),
+        is_calendar_iri(iri),
+    )
 
 
 def entity_turtle(graph, iri: str, media_type: str) -> bytes:
@@ -300,6 +323,7 @@ def entity_turtle(graph, iri: str, media_type: str) -> bytes:
 
 
 # --- the vocabulary ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Shape:
@@ -311,15 +335,26 @@ class Shape:
     severity: str
 
 
-TERM_LINKS = (("Sub-class of", RDFS + "subClassOf"), ("Sub-property of", RDFS + "subPropertyOf"),
-              ("Domain", RDFS + "domain"), ("Range", RDFS + "range"), ("Inverse of", OWL + "inverseOf"),
-              ("In concept scheme", SKOS + "inScheme"), ("Broader concept", SKOS + "broader"))
+TERM_LINKS = (
+    ("Sub-class of", RDFS + "subClassOf"),
+    ("Sub-property of", RDFS + "subPropertyOf"),
+    ("Domain", RDFS + "domain"),
+    ("Range", RDFS + "range"),
+    ("Inverse of", OWL + "inverseOf"),
+    ("In concept scheme", SKOS + "inScheme"),
+    ("Broader concept", SKOS + "broader"),
+)
 """What a term's page shows of the statements about it, in this order."""
 
-TERM_NEIGHBOURS = (("Sub-classes", RDFS + "subClassOf"), ("Sub-properties", RDFS + "subPropertyOf"),
-                   ("Properties whose domain it is", RDFS + "domain"), ("Properties whose range it is", RDFS + "range"),
-                   ("Inverse of", OWL + "inverseOf"), ("Concepts", SKOS + "inScheme"),
-                   ("Narrower concepts", SKOS + "broader"))
+TERM_NEIGHBOURS = (
+    ("Sub-classes", RDFS + "subClassOf"),
+    ("Sub-properties", RDFS + "subPropertyOf"),
+    ("Properties whose domain it is", RDFS + "domain"),
+    ("Properties whose range it is", RDFS + "range"),
+    ("Inverse of", OWL + "inverseOf"),
+    ("Concepts", SKOS + "inScheme"),
+    ("Narrower concepts", SKOS + "broader"),
+)
 """What a term's page shows of the terms that point at it (term-neighbours.rq), in this order."""
 
 
@@ -369,17 +404,28 @@ def describe_term(graph, iri: str, shapes: ox.Store, examples: int = 8) -> Term:
     found: dict[str, Shape] = {}
     for row in rows(CareGraph(shapes), "term-shapes", term=iri):
         key = row.text("shape") if isinstance(row.get("shape"), ox.NamedNode) else f"{row.text('owner')} {iri}"
-        found.setdefault(key, Shape(key if isinstance(row.get("shape"), ox.NamedNode) else "", row.text("owner"),
-                                    row.text("name"), row.text("description"), row.text("message"),
-                                    row.text("severity")))
-    return Term(iri, term_kind(statements), statements, dict(neighbours), list(found.values()), len(usage),
-                usage[:examples])
+        found.setdefault(
+            key,
+            Shape(
+                key if isinstance(row.get("shape"), ox.NamedNode) else "",
+                row.text("owner"),
+                row.text("name"),
+                row.text("description"),
+                row.text("message"),
+                row.text("severity"),
+            ),
+        )
+    return Term(
+        iri, term_kind(statements), statements, dict(neighbours), list(found.values()), len(usage), usage[:examples]
+    )
 
 
 def vocabulary(graph) -> list[dict]:
     """Every class and property of the cg: namespace: term, kind, label, definition."""
-    return [{"term": r["term"].value, "kind": r["kind"].value, "label": r.text("label"),
-             "definition": r.text("definition")} for r in rows(graph, "vocabulary")]
+    return [
+        {"term": r["term"].value, "kind": r["kind"].value, "label": r.text("label"), "definition": r.text("definition")}
+        for r in rows(graph, "vocabulary")
+    ]
 
 
 def class_relations(graph) -> list[tuple[str, str, str]]:
@@ -387,6 +433,7 @@ def class_relations(graph) -> list[tuple[str, str, str]]:
 
 
 # --- sources -----------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Quoted:
@@ -399,18 +446,29 @@ class Quoted:
 
 def sources(graph) -> list[dict]:
     """Every source document and reference dataset: source, kind, title, number of quotations."""
-    return [{"source": r["source"].value, "kind": r["kind"].value, "title": r.text("title"),
-             "quotations": int(r["quotations"].value)} for r in rows(graph, "sources")]
+    return [
+        {
+            "source": r["source"].value,
+            "kind": r["kind"].value,
+            "title": r.text("title"),
+            "quotations": int(r["quotations"].value),
+        }
+        for r in rows(graph, "sources")
+    ]
 
 
 def source_quotations(graph: CareGraph, iri: str) -> tuple[list[tuple[str, Node]], list[Quoted]]:
     """A source's metadata (predicate, object) and its quotations in the order they stand in it; what rests on
     each is added by :func:`add_derived` for the quotations a page shows."""
     first = (RDF + "type", DCTERMS + "title")
-    metadata = sorted(((r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)),
-                      key=lambda m: (first.index(m[0]) if m[0] in first else len(first), m[0]))
-    quoted = [Quoted(Quotation(r["quote"].value, iri, r.text("locator"), r.text("words")))
-              for r in rows(graph, "source-quotations", source=iri)]
+    metadata = sorted(
+        ((r["predicate"].value, r["object"]) for r in rows(graph, "description", thing=iri)),
+        key=lambda m: (first.index(m[0]) if m[0] in first else len(first), m[0]),
+    )
+    quoted = [
+        Quoted(Quotation(r["quote"].value, iri, r.text("locator"), r.text("words")))
+        for r in rows(graph, "source-quotations", source=iri)
+    ]
     return metadata, sorted(quoted, key=lambda q: q.quotation.order)
 
 
@@ -422,8 +480,9 @@ def add_derived(graph, entries: list[Quoted]) -> None:
         for row in rows(graph, "derived-statements", quote=batch):
             entry = by_iri[row["quote"].value]
             if row.get("subject") is not None:
-                entry.statements.append((row["subject"].value, row["predicate"].value, row["object"],
-                                         row["asserted"].value == "true"))
+                entry.statements.append(
+                    (row["subject"].value, row["predicate"].value, row["object"], row["asserted"].value == "true")
+                )
             elif isinstance(row.get("statement"), ox.NamedNode):
                 records[row["statement"].value].append(entry.quotation.iri)
     for batch in _batches(records):
@@ -436,5 +495,5 @@ def local_name(iri: str) -> str:
     """The part of a caregraph IRI after its namespace: ``…/id/system-dorset`` → ``system-dorset``."""
     for namespace in (CGD, CG):
         if iri.startswith(namespace):
-            return iri[len(namespace):]
+            return iri[len(namespace) :]
     return iri

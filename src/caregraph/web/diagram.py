@@ -16,13 +16,12 @@ from markupsafe import escape
 
 from ..namespaces import RDFS
 
-_LINE = 17          # height of a line of text in a box
+_LINE = 17  # height of a line of text in a box
 _PADDING = 6
-_CHAR_WIDTH = 6.8   # of the 12px sans-serif the stylesheet gives the picture's text
+_CHAR_WIDTH = 6.8  # of the 12px sans-serif the stylesheet gives the picture's text
 
 
-def class_diagram(edges: list[tuple[str, str, str]], label: Callable[[str], str],
-                  href: Callable[[str], str]) -> str:
+def class_diagram(edges: list[tuple[str, str, str]], label: Callable[[str], str], href: Callable[[str], str]) -> str:
     """``edges`` are (class, property or rdfs:subClassOf, class); returns an ``<svg>`` element ('' for none)."""
     relations = [e for e in edges if e[1] != RDFS + "subClassOf"]
     boxes = _walk(relations, label)
@@ -39,8 +38,7 @@ def class_diagram(edges: list[tuple[str, str, str]], label: Callable[[str], str]
     size = {}
     for box in boxes:
         names = [label(box), *(label(s) for s in inside[box])]
-        size[box] = (max(len(n) for n in names) * _CHAR_WIDTH + 2 * _PADDING,
-                     len(names) * _LINE + 2 * _PADDING - 2)
+        size[box] = (max(len(n) for n in names) * _CHAR_WIDTH + 2 * _PADDING, len(names) * _LINE + 2 * _PADDING - 2)
     widest = max(w for w, _ in size.values())
     tallest = max(h for _, h in size.values())
     radius = max(180.0, 36.0 * len(boxes))
@@ -50,34 +48,46 @@ def class_diagram(edges: list[tuple[str, str, str]], label: Callable[[str], str]
         angle = 2 * math.pi * i / len(boxes) - math.pi / 2
         where[box] = (width / 2 + radius * math.cos(angle), height / 2 + radius * math.sin(angle))
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
-             'role="img" aria-labelledby="diagram-title">',
-             '<title id="diagram-title">The main classes of caregraph and the properties that relate them</title>',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
-             '<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
-             'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="hollow"/></marker></defs>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="diagram" viewBox="0 0 {width:.0f} {height:.0f}" '
+        'role="img" aria-labelledby="diagram-title">',
+        '<title id="diagram-title">The main classes of caregraph and the properties that relate them</title>',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker>'
+        '<marker id="hollow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" markerHeight="9" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="hollow"/></marker></defs>',
+    ]
     labels = []
     for source, link, target in arrows:
-        (x1, y1), (x2, y2) = _border(where[source], size[source], where[target]), _border(
-            where[target], size[target], where[source])
+        (x1, y1), (x2, y2) = (
+            _border(where[source], size[source], where[target]),
+            _border(where[target], size[target], where[source]),
+        )
         subclass = link == RDFS + "subClassOf"
-        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-                     f'class="{"subclass" if subclass else "relation"}" '
-                     f'marker-end="url(#{"hollow" if subclass else "arrow"})"/>')
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'class="{"subclass" if subclass else "relation"}" '
+            f'marker-end="url(#{"hollow" if subclass else "arrow"})"/>'
+        )
         if not subclass:  # drawn after every line, so that no line crosses a label
-            labels.append(f'<a href="{escape(href(link))}"><text x="{(x1 + x2) / 2:.1f}" '
-                          f'y="{(y1 + y2) / 2 + 4:.1f}" class="relation-label">{escape(label(link))}</text></a>')
+            labels.append(
+                f'<a href="{escape(href(link))}"><text x="{(x1 + x2) / 2:.1f}" '
+                f'y="{(y1 + y2) / 2 + 4:.1f}" class="relation-label">{escape(label(link))}</text></a>'
+            )
     parts += labels
     for box in boxes:
         (x, y), (w, h) = where[box], size[box]
         top = y - h / 2
-        parts.append(f'<g class="class"><rect x="{x - w / 2:.1f}" y="{top:.1f}" width="{w:.1f}" height="{h:.1f}" '
-                     f'rx="5"/><a href="{escape(href(box))}"><text x="{x:.1f}" y="{top + _PADDING + 11:.1f}" '
-                     f'class="class-name">{escape(label(box))}</text></a>')
+        parts.append(
+            f'<g class="class"><rect x="{x - w / 2:.1f}" y="{top:.1f}" width="{w:.1f}" height="{h:.1f}" '
+            f'rx="5"/><a href="{escape(href(box))}"><text x="{x:.1f}" y="{top + _PADDING + 11:.1f}" '
+            f'class="class-name">{escape(label(box))}</text></a>'
+        )
         for n, sub in enumerate(sorted(inside[box], key=lambda c: label(c).lower()), start=1):
-            parts.append(f'<a href="{escape(href(sub))}"><text x="{x:.1f}" y="{top + _PADDING + 11 + n * _LINE:.1f}" '
-                         f'class="sub-class">{escape(label(sub))}</text></a>')
+            parts.append(
+                f'<a href="{escape(href(sub))}"><text x="{x:.1f}" y="{top + _PADDING + 11 + n * _LINE:.1f}" '
+                f'class="sub-class">{escape(label(sub))}</text></a>'
+            )
         parts.append("</g>")
     parts.append("</svg>")
     return "\n".join(parts)
@@ -102,8 +112,9 @@ def _walk(edges: list[tuple[str, str, str]], label: Callable[[str], str]) -> lis
     return order
 
 
-def _border(centre: tuple[float, float], size: tuple[float, float], towards: tuple[float, float]
-            ) -> tuple[float, float]:
+def _border(
+    centre: tuple[float, float], size: tuple[float, float], towards: tuple[float, float]
+) -> tuple[float, float]:
     """Where the line from the centre of a box towards another point leaves the box."""
     (x, y), (width, height) = centre, size
     dx, dy = towards[0] - x, towards[1] - y

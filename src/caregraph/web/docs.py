@@ -31,19 +31,23 @@ def entities(graph) -> list[str]:
     """The local names of the entities that get a page: every caregraph IRI the graph mentions, except claims,
     quotations and sources (which have source pages)."""
     rdf_type = ox.NamedNode(RDF + "type")
-    hidden = {q.subject.value for kind in _SHOWN_ELSEWHERE
-              for q in graph.store.quads_for_pattern(None, rdf_type, ox.NamedNode(kind), ox.DefaultGraph())}
+    hidden = {
+        q.subject.value
+        for kind in _SHOWN_ELSEWHERE
+        for q in graph.store.quads_for_pattern(None, rdf_type, ox.NamedNode(kind), ox.DefaultGraph())
+    }
     named = set()
     for quad in graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode) and term.value.startswith(CGD):
                 named.add(term.value)
     sources = {s["source"] for s in describe.sources(graph)}
-    return sorted(iri[len(CGD):] for iri in named - hidden - sources)
+    return sorted(iri[len(CGD) :] for iri in named - hidden - sources)
 
 
-def write(graph, output: str | os.PathLike[str], *, progress: Callable[[str], None] = lambda message: None
-          ) -> dict[str, int]:
+def write(
+    graph, output: str | os.PathLike[str], *, progress: Callable[[str], None] = lambda message: None
+) -> dict[str, int]:
     """Write every page of ``graph`` into the folder ``output`` (replacing it); returns the pages written per kind."""
     target = Path(output)
     site = Site(graph, static=True)
@@ -73,7 +77,7 @@ def _write_pages(site: Site, folder: Path, progress: Callable[[str], None]) -> d
     shutil.copyfile(STYLESHEET, folder / "static" / STYLESHEET.name)
     page("index.html", site.index())
     terms = site.known(CG)  # classes and properties, and the concepts of caregraph's schemes
-    sources = [s["source"][len(CGD):] for s in site.sources]
+    sources = [s["source"][len(CGD) :] for s in site.sources]
     names = entities(site.graph)
     site.published = {f"def/{t}" for t in terms} | {f"sources/{s}" for s in sources} | {f"id/{n}" for n in names}
     page("def/index.html", site.vocabulary())

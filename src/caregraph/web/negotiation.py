@@ -24,6 +24,7 @@ RDF = {
 }
 """Media type → format for CONSTRUCT and DESCRIBE results and other RDF; the first is the default."""
 
+
 def _ranges(accept: str) -> list[tuple[str, float, int]]:
     """The media ranges of an Accept header with their quality and position, unreadable parts skipped."""
     ranges = []
@@ -65,8 +66,11 @@ def choose(accept: str | None, offers: list[str]) -> str | None:
     best: tuple[float, int, int] | None = None
     chosen = None
     for order, offer in enumerate(offers):
-        matches = [(specificity, quality, position) for media, quality, position in ranges
-                   if (specificity := _specificity(media, offer)) is not None]
+        matches = [
+            (specificity, quality, position)
+            for media, quality, position in ranges
+            if (specificity := _specificity(media, offer)) is not None
+        ]
         if not matches:
             continue
         _, quality, position = max(matches, key=lambda match: match[0])

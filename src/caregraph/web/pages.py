@@ -101,10 +101,10 @@ def entity_page(request: Request) -> Response:
         if not describe.exists(pages.graph, iri):
             error = pages.not_found("entity", CGD, local)
             close = " or ".join(name for _, name in error.suggestions[:3])
-            return PlainTextResponse(f"no entity {local!r}" + (f"; did you mean {close}?" if close else "") + "\n",
-                                     status_code=404)
-        return Response(describe.entity_turtle(pages.graph, iri, chosen), media_type=chosen,
-                        headers={"Vary": "Accept"})
+            return PlainTextResponse(
+                f"no entity {local!r}" + (f"; did you mean {close}?" if close else "") + "\n", status_code=404
+            )
+        return Response(describe.entity_turtle(pages.graph, iri, chosen), media_type=chosen, headers={"Vary": "Accept"})
     if iri in pages.source_iris:
         return RedirectResponse(pages.href(iri), status_code=303)
     response = _html(lambda: pages.entity(local, _page_number(request)), request)

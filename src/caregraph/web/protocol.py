@@ -43,8 +43,9 @@ MAX_BODY_BYTES = 1 << 20
 the server hold."""
 
 
-_READ_ONLY = ("this endpoint is read-only: SPARQL Update is refused; caregraph's data changes through its files "
-              "(`caregraph add`)")
+_READ_ONLY = (
+    "this endpoint is read-only: SPARQL Update is refused; caregraph's data changes through its files (`caregraph add`)"
+)
 
 
 async def _query_text(request: Request) -> str:
@@ -60,8 +61,10 @@ async def _query_text(request: Request) -> str:
         elif media_type == "application/x-www-form-urlencoded":
             fields = parse_qs(_decoded(body), keep_blank_values=True)
         else:
-            raise UnsupportedMediaType(f"a POST to /sparql is a form (application/x-www-form-urlencoded) or a query "
-                                       f"(application/sparql-query), not {media_type or 'a body without a type'}")
+            raise UnsupportedMediaType(
+                f"a POST to /sparql is a form (application/x-www-form-urlencoded) or a query "
+                f"(application/sparql-query), not {media_type or 'a body without a type'}"
+            )
     else:
         fields = parse_qs(request.url.query, keep_blank_values=True)
     if "update" in fields:
@@ -71,8 +74,11 @@ async def _query_text(request: Request) -> str:
             raise InputError(f"{field} is not supported: the graph is one default graph, with no named graphs")
     queries = fields.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
-        raise InputError("give one SPARQL query, as ?query=… or a POST body; the query editor is at /"
-                         if not queries else "give exactly one non-empty query")
+        raise InputError(
+            "give one SPARQL query, as ?query=… or a POST body; the query editor is at /"
+            if not queries
+            else "give exactly one non-empty query"
+        )
     return queries[0]
 
 
@@ -98,8 +104,10 @@ def accepted_format(request: Request, form: str) -> tuple[str, str]:
     offers = negotiation.RDF if form == "graph" else negotiation.RESULTS
     media_type = negotiation.choose(request.headers.get("accept"), list(offers))
     if media_type is None:
-        raise NotAcceptable(f"{'CONSTRUCT and DESCRIBE results' if form == 'graph' else 'query results'} can be "
-                            f"{', '.join(offers)}; the request accepts none of them")
+        raise NotAcceptable(
+            f"{'CONSTRUCT and DESCRIBE results' if form == 'graph' else 'query results'} can be "
+            f"{', '.join(offers)}; the request accepts none of them"
+        )
     return media_type, offers[media_type]
 
 
@@ -116,7 +124,8 @@ async def sparql(request: Request) -> Response:
     text = await _query_text(request)
     line = service_line(text)
     if line is not None:  # refused before the syntax check, which would already follow it
-        raise InputError(f"query:{line}: SERVICE is refused: this endpoint answers from its own graph and sends no "
-                         "request elsewhere")
+        raise InputError(
+            f"query:{line}: SERVICE is refused: this endpoint answers from its own graph and sends no request elsewhere"
+        )
     query = Query.from_text(text, "query", parse_header=False)
     return await answer(request, query.text, query.form)

@@ -46,7 +46,7 @@ def page_of(items: list, number: int, size: int | None, address: str) -> Paging:
         return Paging(items, 1, 1, len(items))
     pages = max(1, math.ceil(len(items) / size))
     number = min(max(number, 1), pages)
-    paging = Paging(items[(number - 1) * size:number * size], number, pages, len(items))
+    paging = Paging(items[(number - 1) * size : number * size], number, pages, len(items))
     if number > 1:
         paging.previous = f"{address}?page={number - 1}"
     if number < pages:
@@ -73,8 +73,9 @@ class Site:
         self.graph = graph
         self.static = static
         self.labels = describe.Labels(graph)
-        self.environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(),
-                                       trim_blocks=True, lstrip_blocks=True)
+        self.environment = Environment(
+            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True
+        )
         self.environment.globals.update(show=self.show, href=self.href, label=self.labels, curie=curie)
         self._shapes: ox.Store | None = None
         self._sources: list[dict] | None = None
@@ -94,11 +95,11 @@ class Site:
         if iri.startswith(CGD):
             source = self._quoted_from(iri)
             if source:
-                return f"{self.href(source, depth)}#{iri[len(CGD):]}"
+                return f"{self.href(source, depth)}#{iri[len(CGD) :]}"
             folder = "sources" if iri in self.source_iris else "id"
-            address = f"{folder}/{iri[len(CGD):]}"
+            address = f"{folder}/{iri[len(CGD) :]}"
         elif iri.startswith(CG):
-            address = f"def/{iri[len(CG):]}"
+            address = f"def/{iri[len(CG) :]}"
         else:
             return iri
         if self.published is not None and address not in self.published:
@@ -138,8 +139,13 @@ class Site:
 
     def _render(self, template: str, depth: int, **context) -> str:
         return self.environment.get_template(template).render(
-            root=self._root(depth), static=self.static, depth=depth, sources=self.sources,
-            suffix=".html" if self.static else "", **context)
+            root=self._root(depth),
+            static=self.static,
+            depth=depth,
+            sources=self.sources,
+            suffix=".html" if self.static else "",
+            **context,
+        )
 
     # --- unknown names -----------------------------------------------------------------------------------------
 
@@ -147,7 +153,7 @@ class Site:
         """The local names of every IRI of ``namespace`` that the graph says something about."""
         if namespace not in self._names:
             found = describe.rows(self.graph, "names", namespace=namespace)
-            self._names[namespace] = [row["thing"].value[len(namespace):] for row in found]
+            self._names[namespace] = [row["thing"].value[len(namespace) :] for row in found]
         return self._names[namespace]
 
     def not_found(self, kind: str, namespace: str, name: str) -> NotFound:
@@ -170,12 +176,12 @@ class Site:
         entity = describe.describe_entity(self.graph, iri, shown)
         references = page_of(entity.references, page, size, self.href(iri))
         if size is not None and references.number != page:  # a page past the end shows the last, with its sources
-            entity = describe.describe_entity(self.graph, iri, slice((references.number - 1) * size,
-                                                                     references.number * size))
+            entity = describe.describe_entity(
+                self.graph, iri, slice((references.number - 1) * size, references.number * size)
+            )
             references = page_of(entity.references, references.number, size, self.href(iri))
         self.labels.fetch(self._mentioned(entity, references.rows))
-        return self._render("entity.html", 1, entity=entity, references=references, iri=iri,
-                            title=self.labels(iri))
+        return self._render("entity.html", 1, entity=entity, references=references, iri=iri, title=self.labels(iri))
 
     def _mentioned(self, entity: describe.Entity, references: list[describe.Reference]) -> list[str]:
         iris = [entity.iri, entity.dated]
@@ -201,8 +207,7 @@ class Site:
 
     def vocabulary(self) -> str:
         terms = describe.vocabulary(self.graph)
-        svg = class_diagram(describe.class_relations(self.graph), self.labels,
-                            lambda iri: self.href(iri, 1))
+        svg = class_diagram(describe.class_relations(self.graph), self.labels, lambda iri: self.href(iri, 1))
         return self._render("vocabulary.html", 1, terms=terms, diagram=Markup(svg), title="The vocabulary")
 
     def source(self, local: str, page: int = 1) -> str:
@@ -219,8 +224,7 @@ class Site:
             for subject, predicate, obj, _ in entry.statements:
                 iris += [subject, predicate] + ([obj.value] if isinstance(obj, ox.NamedNode) else [])
         self.labels.fetch(iris)
-        return self._render("source.html", 1, iri=iri, metadata=metadata, quotations=quotations,
-                            title=self.labels(iri))
+        return self._render("source.html", 1, iri=iri, metadata=metadata, quotations=quotations, title=self.labels(iri))
 
     def source_index(self) -> str:
         return self._render("sources.html", 1, title="Sources")
@@ -228,5 +232,6 @@ class Site:
     def index(self) -> str:
         """The front page of the static pages (the server's front page is the query UI)."""
         example = CGD + "system-berkshire-west"
-        return self._render("index.html", 0, title="caregraph",
-                            example=example if describe.exists(self.graph, example) else None)
+        return self._render(
+            "index.html", 0, title="caregraph", example=example if describe.exists(self.graph, example) else None
+        )

@@ -11,7 +11,7 @@ def serve(app, host: str = "127.0.0.1", port: int = 7878, *, quiet: bool = False
 
     if not quiet:
         where = f"http://{host}:{port}/" if port else f"a free port of {host} (uvicorn's line below names it)"
-        print(f"caregraph: serving the graph on {where} (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr,
-              flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet,
-                server_header=False)
+        print(f"caregraph: serving the graph on {where} (SPARQL at /sparql); Ctrl-C stops", file=sys.stderr, flush=True)
+    uvicorn.run(
+        app, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet, server_header=False
+    )

@@ -23,6 +23,8 @@ async def run_within(graph, text: str, seconds: float) -> QueryResult:
     try:
         return await anyio.to_thread.run_sync(run)
     except QueryTimeout:
-        raise QueryTimeout(f"the query did not finish within the server's time limit of {seconds:g} s, and was "
-                           "stopped; narrow it (a LIMIT, a more selective pattern) or run it with "
-                           "`caregraph query --timeout S`") from None
+        raise QueryTimeout(
+            f"the query did not finish within the server's time limit of {seconds:g} s, and was "
+            "stopped; narrow it (a LIMIT, a more selective pattern) or run it with "
+            "`caregraph query --timeout S`"
+        ) from None
