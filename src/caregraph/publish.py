@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import EndpointError, InputError, unreachable
-from .export import canonical_triples, named_graph_quads
+from .export import ONTOLOGY_GRAPH, canonical_triples, named_graph_quads
 
 DEFAULT_TIMEOUT = 300.0
 """Seconds to wait for one request: loading the largest source's graph takes a few seconds on a laptop."""
@@ -214,6 +214,9 @@ def publish(
         publish(caregraph.load(), "http://localhost:7878/store")
     """
     store = GraphStore(endpoint, auth=credentials(endpoint, user, password), timeout=timeout)
+    # One request before the graph is split into its named graphs (seconds at national size), so that a wrong
+    # address or password fails at once.
+    store.count(ONTOLOGY_GRAPH)
     plan = graphs_to_publish(graph, default_graph=default_graph, union_graph=union_graph)
     if replace and plan[-1][0] is None:
         store.count(None)  # a store without a default graph (Virtuoso) says so before anything is loaded
